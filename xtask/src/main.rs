@@ -1,0 +1,49 @@
+//! `cargo xtask`: project automation for the tradewire workspace.
+//!
+//! - `cargo xtask compliance [--root PATH]`: structural rules for `venues/*` crates (no platform
+//!   code, no socket crates, unit tests in every method file, thin clients, credential-free public
+//!   clients) and for the workspace (platform cfgs only in the allowed crates). See [`compliance`].
+//! - `cargo xtask wasm build|test [-p CRATE]...`: build or test crates for
+//!   `wasm32-unknown-unknown`, through the `wasm-cargo` wrapper when it is installed. See [`wasm`].
+//!
+//! Adding a subcommand: one module with an `Args` (clap) and a `run(&Args) -> Result<ExitCode>`,
+//! plus one variant in [`Command`] and one arm in `main`.
+
+mod compliance;
+mod lexer;
+mod manifest;
+mod root;
+mod wasm;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Project automation for the tradewire workspace.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check venue crates and the workspace against the project's structural rules.
+    Compliance(compliance::Args),
+    /// Build or test crates for wasm32-unknown-unknown.
+    Wasm(wasm::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Compliance(args) => compliance::run(args),
+        Command::Wasm(args) => wasm::run(args),
+    };
+    result.unwrap_or_else(|error| {
+        eprintln!("xtask: error: {error:#}");
+        ExitCode::FAILURE
+    })
+}
