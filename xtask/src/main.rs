@@ -13,6 +13,7 @@ mod compliance;
 mod lexer;
 mod manifest;
 mod root;
+mod test;
 mod wasm;
 
 use std::process::ExitCode;
@@ -34,6 +35,8 @@ enum Command {
     Compliance(compliance::Args),
     /// Build or test crates for wasm32-unknown-unknown.
     Wasm(wasm::Args),
+    /// Run the project's tests: native (all crates, doctests) and wasm32 in headless Chromium.
+    Test(test::Args),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +44,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Compliance(args) => compliance::run(args),
         Command::Wasm(args) => wasm::run(args),
+        Command::Test(args) => test::run(args),
     };
     result.unwrap_or_else(|error| {
         eprintln!("xtask: error: {error:#}");

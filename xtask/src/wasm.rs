@@ -79,16 +79,100 @@ impl Plan {
 }
 
 /// Runs `cargo xtask wasm …`.
+/// Makes sure a wasm32 toolchain with the test runner is available, installing it if not:
+/// with `../shared/tools/wasm-toolchain.sh` where the project's machines provide it (rustup
+/// cannot download targets there), otherwise the standard way (`rustup target add` and
+/// `cargo install wasm-bindgen-cli` at the version in Cargo.lock).
+pub fn ensure_toolchain(root: &Path) -> Result<()> {
+    if find_on_path(WRAPPER).is_some() {
+        return Ok(());
+    }
+    let script = root.join("../shared/tools/wasm-toolchain.sh");
+    if script.is_file() {
+        eprintln!(
+            "xtask: installing the wasm32 toolchain with {}",
+            script.display()
+        );
+        let status = Command::new("bash")
+            .arg(&script)
+            .current_dir(root)
+            .status()
+            .context("running wasm-toolchain.sh")?;
+        if !status.success() {
+            bail!("wasm-toolchain.sh failed");
+        }
+        return Ok(());
+    }
+    let status = Command::new("rustup")
+        .args(["target", "add", TARGET])
+        .status()
+        .context("running rustup target add")?;
+    if !status.success() {
+        bail!("`rustup target add {TARGET}` failed");
+    }
+    if find_on_path("wasm-bindgen-test-runner").is_none() {
+        let lock =
+            std::fs::read_to_string(root.join("Cargo.lock")).context("reading Cargo.lock")?;
+        let version = wasm_bindgen_version(&lock).context("wasm-bindgen is not in Cargo.lock")?;
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
+        let status = Command::new(cargo)
+            .args(["install", "wasm-bindgen-cli", "--version", &version])
+            .status()
+            .context("installing wasm-bindgen-cli")?;
+        if !status.success() {
+            bail!("`cargo install wasm-bindgen-cli --version {version}` failed");
+        }
+    }
+    Ok(())
+}
+
+/// The version of the `wasm-bindgen` package in a Cargo.lock.
+fn wasm_bindgen_version(lock: &str) -> Option<String> {
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\"" {
+            let version = lines.next()?.trim().strip_prefix("version = \"")?;
+            return Some(version.trim_end_matches('"').to_owned());
+        }
+    }
+    None
+}
+
+/// Runs the wasm tests of `packages` (default [`WASM_CRATES`]) in the browser.
+pub fn run_tests(packages: &[String]) -> Result<ExitCode> {
+    run(&Args {
+        command: Action::Test {
+            selection: Selection {
+                packages: packages.to_vec(),
+                release: false,
+            },
+            test_args: Vec::new(),
+        },
+    })
+}
+
 pub fn run(args: &Args) -> Result<ExitCode> {
     let root = crate::root::workspace_root()?;
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
-    let plan = plan(&args.command, find_on_path(WRAPPER), cargo)?;
+    let plan = plan(&args.command, find_on_path(WRAPPER), cargo.clone())?;
+    // Browser tests talk to a real loopback server: the simulator, run natively in its own
+    // process for the duration of the tests. Its URL is baked into the test binaries at compile
+    // time (`option_env!("TRADEWIRE_MOCK_URL")`): a page cannot read the environment.
+    let mock = match &args.command {
+        Action::Test { .. } => Some(MockProcess::start(&root, &cargo)?),
+        Action::Build(_) => None,
+    };
     eprintln!("xtask: {}", plan.display());
-    let status = Command::new(&plan.program)
-        .args(&plan.args)
-        .current_dir(&root)
+    let mut command = Command::new(&plan.program);
+    command.args(&plan.args).current_dir(&root);
+    if let Some(mock) = &mock {
+        eprintln!("xtask: simulator at {}", mock.url);
+        command.env("TRADEWIRE_MOCK_URL", &mock.url);
+    }
+    let status = command
         .status()
         .with_context(|| format!("running {}", plan.display()))?;
+    drop(mock);
     if !status.success() && !plan.wrapper {
         eprintln!(
             "xtask: `{WRAPPER}` is not on PATH, so this used `--target {TARGET}` directly: it needs \
@@ -151,6 +235,62 @@ fn plan(action: &Action, wrapper: Option<PathBuf>, cargo: OsString) -> Result<Pl
 }
 
 /// `name` as an executable file in one of the `PATH` directories.
+/// The loopback simulator (`tradewire-mock` binary) running as a child process. It exits when
+/// its stdin closes, which dropping this guard does.
+struct MockProcess {
+    child: std::process::Child,
+    url: String,
+}
+
+impl MockProcess {
+    fn start(root: &Path, cargo: &OsString) -> Result<Self> {
+        use std::io::BufRead;
+        use std::process::Stdio;
+        let build = Command::new(cargo)
+            .args(["build", "-p", "tradewire-mock", "--bin", "tradewire-mock"])
+            .current_dir(root)
+            .status()
+            .context("building the tradewire-mock binary")?;
+        if !build.success() {
+            bail!("building the tradewire-mock binary failed");
+        }
+        let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root.join("target"));
+        let exe = target_dir
+            .join("debug")
+            .join(format!("tradewire-mock{}", std::env::consts::EXE_SUFFIX));
+        let mut child = Command::new(&exe)
+            .args(["--max-seconds", "1800"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("starting {}", exe.display()))?;
+        let stdout = child.stdout.take().context("simulator stdout")?;
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .context("reading the simulator's LISTENING line")?;
+        let Some(url) = line.trim().strip_prefix("LISTENING ") else {
+            let _ = child.kill();
+            bail!("the simulator did not start: {line:?}");
+        };
+        Ok(MockProcess {
+            url: url.to_owned(),
+            child,
+        })
+    }
+}
+
+impl Drop for MockProcess {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        if self.child.wait().is_err() {
+            let _ = self.child.kill();
+        }
+    }
+}
+
 fn find_on_path(name: &str) -> Option<PathBuf> {
     let file = format!("{name}{}", std::env::consts::EXE_SUFFIX);
     let path = std::env::var_os("PATH")?;
@@ -179,6 +319,13 @@ mod tests {
 
     fn args_of(plan: &Plan) -> Vec<&str> {
         plan.args.iter().map(String::as_str).collect()
+    }
+
+    #[test]
+    fn reads_wasm_bindgen_version_from_lock() {
+        let lock = "[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n\n[[package]]\nname = \"wasm-bindgen-futures\"\nversion = \"0.4.80\"\n";
+        assert_eq!(wasm_bindgen_version(lock).as_deref(), Some("0.2.130"));
+        assert_eq!(wasm_bindgen_version("[[package]]\nname = \"x\"\n"), None);
     }
 
     #[test]

@@ -1,0 +1,76 @@
+//! `tradewire-mock`: runs the loopback simulator as its own process, for browser (wasm) tests
+//! and benchmarks that must not share a process with the server.
+//!
+//! ```text
+//! tradewire-mock [--port N] [--max-seconds S]
+//! ```
+//!
+//! Prints `LISTENING ws://127.0.0.1:PORT` on stdout once it accepts connections, then serves
+//! (echoing every frame, answering pings, CORS on HTTP) until stdin closes, `--max-seconds`
+//! pass, or it is killed.
+
+use std::io::Write;
+use std::time::Duration;
+
+use tokio::io::AsyncReadExt;
+use tradewire_mock::{Behaviour, MockServer};
+
+fn usage() -> ! {
+    eprintln!("usage: tradewire-mock [--port N] [--max-seconds S]");
+    std::process::exit(2)
+}
+
+fn main() {
+    let mut port: u16 = 0;
+    let mut max_seconds: Option<u64> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let value = args.next().unwrap_or_else(|| usage());
+        match arg.as_str() {
+            "--port" => port = value.parse().unwrap_or_else(|_| usage()),
+            "--max-seconds" => max_seconds = Some(value.parse().unwrap_or_else(|_| usage())),
+            _ => usage(),
+        }
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("tradewire-mock: cannot start runtime: {e}");
+            std::process::exit(1)
+        }
+    };
+    runtime.block_on(async move {
+        let server = match MockServer::start_on(port, Behaviour::default()).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("tradewire-mock: cannot listen on 127.0.0.1:{port}: {e}");
+                std::process::exit(1)
+            }
+        };
+        println!("LISTENING {}", server.url());
+        let _ = std::io::stdout().flush();
+        let stdin_closed = async {
+            let mut stdin = tokio::io::stdin();
+            let mut buf = [0u8; 256];
+            while let Ok(n) = stdin.read(&mut buf).await {
+                if n == 0 {
+                    break;
+                }
+            }
+        };
+        let deadline = async {
+            match max_seconds {
+                Some(s) => tokio::time::sleep(Duration::from_secs(s)).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            _ = stdin_closed => {}
+            _ = deadline => {}
+        }
+        server.shutdown().await;
+    });
+}

@@ -1,0 +1,21 @@
+//! # tradewire
+//!
+//! The facade of the tradewire workspace: one dependency that re-exports the transport, the
+//! normalized models and (behind one feature per venue) every venue client.
+//!
+//! - [`core`]: normalized models (trades, candles, books, tickers, orders, balances, positions),
+//!   symbols, timeframes, errors and secrets.
+//! - [`websockets`]: the supervised WebSocket transport (native and browser).
+//! - [`rest`]: the HTTP transport.
+//!
+//! ```
+//! use tradewire::websockets::{WebSocketClientBuilder, Frame};
+//!
+//! let conn = WebSocketClientBuilder::new("wss://stream.binance.com:9443/ws/btcusdt@trade")
+//!     .build::<Frame>();
+//! assert_eq!(conn.config().url, "wss://stream.binance.com:9443/ws/btcusdt@trade");
+//! ```
+
+pub use tradewire_core as core;
+pub use tradewire_rest as rest;
+pub use tradewire_websockets as websockets;
