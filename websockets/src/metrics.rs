@@ -76,14 +76,17 @@ impl Metrics {
         self.epoch.elapsed().as_millis() as u64 + 1
     }
 
+    /// Counts received data frames (the caller records the time once per batch with
+    /// [`touch_at`](Self::touch_at)).
     pub(crate) fn on_received(&self, frames: u64, bytes: u64) {
         self.messages_received.fetch_add(frames, Relaxed);
         self.bytes_received.fetch_add(bytes, Relaxed);
-        self.touch();
     }
 
-    pub(crate) fn touch(&self) {
-        self.last_message_at.store(self.now_ms(), Relaxed);
+    /// Records that something arrived at `now`.
+    pub(crate) fn touch_at(&self, now: Instant) {
+        let ms = now.saturating_duration_since(self.epoch).as_millis() as u64 + 1;
+        self.last_message_at.store(ms, Relaxed);
     }
 
     pub(crate) fn on_sent(&self, bytes: u64) {

@@ -201,8 +201,8 @@ async fn on_incoming(
     link: &mut Link,
     item: Option<Result<Incoming, WsError>>,
     batch: &mut Vec<Inbound>,
+    now: Instant,
 ) -> Received {
-    let now = Instant::now();
     match item {
         Some(Ok(Incoming::Data(frame))) => {
             link.last_rx = now;
@@ -228,7 +228,6 @@ async fn on_incoming(
         }
         Some(Ok(Incoming::Control)) => {
             link.last_rx = now;
-            shared.metrics.touch();
             Received::Ok
         }
         Some(Ok(Incoming::Close { code, reason })) => {
@@ -378,16 +377,18 @@ async fn session(
                 }
             },
             item = primary.socket.recv() => {
-                let mut outcome = on_incoming(shared, &mut primary, item, &mut batch).await;
+                let now = Instant::now();
+                let mut outcome = on_incoming(shared, &mut primary, item, &mut batch, now).await;
                 // Take whatever else is already buffered, then hand it over in one go.
                 while matches!(outcome, Received::Ok) && batch.len() < READ_BATCH {
                     match primary.socket.try_recv() {
                         Some(item) => {
-                            outcome = on_incoming(shared, &mut primary, Some(item), &mut batch).await;
+                            outcome = on_incoming(shared, &mut primary, Some(item), &mut batch, now).await;
                         }
                         None => break,
                     }
                 }
+                shared.metrics.touch_at(now);
                 shared.inbound.push_batch(&mut batch);
                 if let Received::Ended(reason) = outcome {
                     if let Renewal::Overlap { link, .. } = renewal {
@@ -401,40 +402,15 @@ async fn session(
                     return ended(&primary, reason);
                 }
             },
-            event = renewal_event(&mut renewal) => match event {
-              RenewalEvent::Incoming(item) => {
-                let Renewal::Overlap { link, since } = &mut renewal else { continue };
-                let since = *since;
-                let outcome = on_incoming(shared, link, item, &mut batch).await;
-                shared.inbound.push_batch(&mut batch);
-                match outcome {
-                    Received::Ended(reason) => {
-                        tracing::warn!(%reason, "renewal connection ended before switch-over");
-                        renewal = Renewal::Idle;
-                        renewal_retry_at = Some(Instant::now() + cfg.reconnect.initial_delay.max(Duration::from_secs(1)));
-                        shared.inbound.push(Inbound::OverlapEnd);
-                    }
-                    Received::Ok => {
-                        if link.received > 0 && link.restore.is_empty() {
-                            switch_over(shared, &mut primary, &mut renewal, since);
-                            outbound_due = true;
-                        }
-                    }
-                }
-            },
-              RenewalEvent::Connected(Ok(socket)) => {
-                    *generation += 1;
-                    shared.metrics.on_connected(false);
-                    shared.inbound.push(Inbound::OverlapBegin { old: primary.generation, new: *generation });
-                    tracing::info!(generation = *generation, "renewal connected; overlapping");
-                    let link = Link::new(*socket, *generation, shared.restore_frames());
-                    renewal = Renewal::Overlap { link: Box::new(link), since: Instant::now() };
-                }
-              RenewalEvent::Connected(Err(e)) => {
-                    tracing::warn!("renewal connect failed: {e}");
-                    shared.metrics.on_error();
-                    renewal = Renewal::Idle;
-                    renewal_retry_at = Some(Instant::now() + cfg.reconnect.max_delay.min(Duration::from_secs(10)));
+            event = renewal_event(&mut renewal) => {
+                let mut renewing = Renewing {
+                    primary: &mut primary,
+                    renewal: &mut renewal,
+                    retry_at: &mut renewal_retry_at,
+                    generation,
+                };
+                if renewing.on_event(shared, event, &mut batch).await {
+                    outbound_due = true;
                 }
             },
             _ = shared.outbound_notify.notified() => {
@@ -482,6 +458,79 @@ async fn session(
                     Renewal::Connecting(_) => {}
                 }
             },
+        }
+    }
+}
+
+/// The renewal side of a session, borrowed for one event.
+struct Renewing<'a> {
+    primary: &'a mut Link,
+    renewal: &'a mut Renewal,
+    retry_at: &'a mut Option<Instant>,
+    generation: &'a mut u64,
+}
+
+impl Renewing<'_> {
+    /// Handles one renewal event; true when the switch-over happened (queued sends may flow).
+    async fn on_event(
+        &mut self,
+        shared: &Shared,
+        event: RenewalEvent,
+        batch: &mut Vec<Inbound>,
+    ) -> bool {
+        let cfg = &shared.config;
+        match event {
+            RenewalEvent::Connected(Ok(socket)) => {
+                *self.generation += 1;
+                let generation = *self.generation;
+                shared.metrics.on_connected(false);
+                shared.inbound.push(Inbound::OverlapBegin {
+                    old: self.primary.generation,
+                    new: generation,
+                });
+                tracing::info!(generation, "renewal connected; overlapping");
+                let link = Link::new(*socket, generation, shared.restore_frames());
+                *self.renewal = Renewal::Overlap {
+                    link: Box::new(link),
+                    since: Instant::now(),
+                };
+                false
+            }
+            RenewalEvent::Connected(Err(e)) => {
+                tracing::warn!("renewal connect failed: {e}");
+                shared.metrics.on_error();
+                *self.renewal = Renewal::Idle;
+                *self.retry_at =
+                    Some(Instant::now() + cfg.reconnect.max_delay.min(Duration::from_secs(10)));
+                false
+            }
+            RenewalEvent::Incoming(item) => {
+                let Renewal::Overlap { link, since } = &mut *self.renewal else {
+                    return false;
+                };
+                let since = *since;
+                let now = Instant::now();
+                let outcome = on_incoming(shared, link, item, batch, now).await;
+                shared.metrics.touch_at(now);
+                shared.inbound.push_batch(batch);
+                match outcome {
+                    Received::Ended(reason) => {
+                        tracing::warn!(%reason, "renewal connection ended before switch-over");
+                        *self.renewal = Renewal::Idle;
+                        *self.retry_at = Some(
+                            Instant::now()
+                                + cfg.reconnect.initial_delay.max(Duration::from_secs(1)),
+                        );
+                        shared.inbound.push(Inbound::OverlapEnd);
+                        false
+                    }
+                    Received::Ok if link.received > 0 && link.restore.is_empty() => {
+                        switch_over(shared, self.primary, self.renewal, since);
+                        true
+                    }
+                    Received::Ok => false,
+                }
+            }
         }
     }
 }

@@ -10,6 +10,7 @@
 //! plus one variant in [`Command`] and one arm in `main`.
 
 mod compliance;
+mod conformance;
 mod lexer;
 mod manifest;
 mod root;
@@ -33,6 +34,8 @@ struct Cli {
 enum Command {
     /// Check venue crates and the workspace against the project's structural rules.
     Compliance(compliance::Args),
+    /// Decode the conformance corpus with each supported venue and compare every expected value.
+    Conformance(conformance::Args),
     /// Build or test crates for wasm32-unknown-unknown.
     Wasm(wasm::Args),
     /// Run the project's tests: native (all crates, doctests) and wasm32 in headless Chromium.
@@ -43,6 +46,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Compliance(args) => compliance::run(args),
+        Command::Conformance(args) => conformance::run(args),
         Command::Wasm(args) => wasm::run(args),
         Command::Test(args) => test::run(args),
     };

@@ -16,7 +16,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args as ClapArgs, Subcommand};
 
 /// Crates built and tested when no `-p` is given: the ones that must compile to wasm32.
-pub const WASM_CRATES: &[&str] = &["tradewire-core", "tradewire-websockets"];
+pub const WASM_CRATES: &[&str] = &["tradewire-core", "tradewire-websockets", "tradewire-rest"];
 
 /// The wasm target triple.
 pub const TARGET: &str = "wasm32-unknown-unknown";
@@ -168,6 +168,10 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     if let Some(mock) = &mock {
         eprintln!("xtask: simulator at {}", mock.url);
         command.env("TRADEWIRE_MOCK_URL", &mock.url);
+        command.env(
+            "TRADEWIRE_REST_ECHO_URL",
+            mock.url.replacen("ws://", "http://", 1),
+        );
     }
     let status = command
         .status()
@@ -345,12 +349,14 @@ mod tests {
                 "-p",
                 "tradewire-core",
                 "-p",
-                "tradewire-websockets"
+                "tradewire-websockets",
+                "-p",
+                "tradewire-rest"
             ]
         );
         assert_eq!(
             plan.display(),
-            "wasm-cargo build -p tradewire-core -p tradewire-websockets"
+            "wasm-cargo build -p tradewire-core -p tradewire-websockets -p tradewire-rest"
         );
     }
 

@@ -6,14 +6,44 @@
 //! ```
 //!
 //! Prints `LISTENING ws://127.0.0.1:PORT` on stdout once it accepts connections, then serves
-//! (echoing every frame, answering pings, CORS on HTTP) until stdin closes, `--max-seconds`
+//! (echoing every frame, answering pings; any HTTP request is echoed back as JSON with CORS) until stdin closes, `--max-seconds`
 //! pass, or it is killed.
 
 use std::io::Write;
 use std::time::Duration;
 
 use tokio::io::AsyncReadExt;
-use tradewire_mock::{Behaviour, MockServer};
+use tradewire_mock::{Behaviour, Handler, HttpRequest, HttpResponse, MockServer};
+
+/// The scripted WebSocket behaviour, plus an HTTP echo: any request is answered with
+/// `{"ok":true,"method":…,"path":…}` (and CORS headers, as every mock HTTP response).
+struct EchoHttp;
+
+impl Handler for EchoHttp {
+    fn on_http(&self, request: &HttpRequest) -> HttpResponse {
+        HttpResponse::json(
+            200,
+            format!(
+                r#"{{"ok":true,"method":"{}","path":"{}"}}"#,
+                json_escape(&request.method),
+                json_escape(&request.path)
+            ),
+        )
+    }
+}
+
+fn json_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
 
 fn usage() -> ! {
     eprintln!("usage: tradewire-mock [--port N] [--max-seconds S]");
@@ -43,13 +73,14 @@ fn main() {
         }
     };
     runtime.block_on(async move {
-        let server = match MockServer::start_on(port, Behaviour::default()).await {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("tradewire-mock: cannot listen on 127.0.0.1:{port}: {e}");
-                std::process::exit(1)
-            }
-        };
+        let server =
+            match MockServer::start_with_handler_on(port, Behaviour::default(), EchoHttp).await {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("tradewire-mock: cannot listen on 127.0.0.1:{port}: {e}");
+                    std::process::exit(1)
+                }
+            };
         println!("LISTENING {}", server.url());
         let _ = std::io::stdout().flush();
         let stdin_closed = async {
