@@ -32,7 +32,8 @@ async fn round_trips_text_and_binary_in_the_browser() {
     assert_eq!(next(&mut events).await, WebSocketEvent::Connected);
 
     conn.send(&Frame::text("hello from wasm")).unwrap();
-    conn.send(&Frame::binary(vec![0u8, 1, 2, 253, 254, 255])).unwrap();
+    conn.send(&Frame::binary(vec![0u8, 1, 2, 253, 254, 255]))
+        .unwrap();
     assert_eq!(
         next(&mut events).await,
         WebSocketEvent::Message(Frame::text("hello from wasm"))
