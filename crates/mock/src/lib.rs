@@ -44,6 +44,7 @@
 //! ```
 
 mod behaviour;
+pub mod binance;
 mod conn;
 mod handler;
 mod http;
