@@ -3,7 +3,7 @@
 use std::collections::VecDeque;
 use std::future::Future;
 use std::marker::PhantomData;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::{Notify, mpsc, watch};
@@ -27,7 +27,10 @@ pub(crate) struct Shared {
     pub(crate) limiter: Option<Arc<RateLimiter>>,
     pub(crate) metrics: Metrics,
     pub(crate) inbound: InboundQueue,
-    outbound: Mutex<VecDeque<Frame>>,
+    outbound: Mutex<VecDeque<Outbound>>,
+    /// Incremented for every new connection after a drop (not for a make-before-break renewal,
+    /// which keeps the session going). Frames sent with `send_frame_once` carry it.
+    pub(crate) epoch: AtomicU64,
     pub(crate) outbound_notify: Notify,
     subscriptions: Mutex<Vec<(String, Frame)>>,
     state: watch::Sender<ConnectionState>,
@@ -42,6 +45,13 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     }
 }
 
+/// A queued outbound frame.
+pub(crate) struct Outbound {
+    pub(crate) frame: Frame,
+    /// `Some(epoch)`: write only on the connection of that epoch, never after a reconnect.
+    pub(crate) epoch: Option<u64>,
+}
+
 impl Shared {
     pub(crate) fn set_state(&self, s: ConnectionState) {
         self.state.send_replace(s);
@@ -52,7 +62,7 @@ impl Shared {
     }
 
     /// Takes the oldest queued outbound frame.
-    pub(crate) fn pop_outbound(&self) -> Option<Frame> {
+    pub(crate) fn pop_outbound(&self) -> Option<Outbound> {
         lock(&self.outbound).pop_front()
     }
 
@@ -161,6 +171,7 @@ impl WebSocketClientBuilder {
         let shared = Arc::new(Shared {
             inbound: InboundQueue::new(cfg.inbound_queue, cfg.slow_consumer),
             outbound: Mutex::new(VecDeque::new()),
+            epoch: AtomicU64::new(0),
             outbound_notify: Notify::new(),
             subscriptions: Mutex::new(Vec::new()),
             metrics: Metrics::default(),
@@ -230,6 +241,27 @@ impl<T: WsMessage> Connection<T> {
         if self.shared.state() == ConnectionState::Closed {
             return Err(WsError::Closed);
         }
+        self.enqueue(Outbound { frame, epoch: None })
+    }
+
+    /// Sends a frame on the current connection only: fails with
+    /// [`WsError::NotConnected`] when there is none, and if the connection drops before the
+    /// frame is written, it is discarded rather than written on the next connection. This is
+    /// the at-most-once delivery a trading request needs (see [`crate::rpc`]).
+    pub fn send_frame_once(&self, frame: Frame) -> Result<(), WsError> {
+        match self.shared.state() {
+            ConnectionState::Connected => {}
+            ConnectionState::Closed => return Err(WsError::Closed),
+            _ => return Err(WsError::NotConnected),
+        }
+        let epoch = self.shared.epoch.load(Ordering::SeqCst);
+        self.enqueue(Outbound {
+            frame,
+            epoch: Some(epoch),
+        })
+    }
+
+    fn enqueue(&self, item: Outbound) -> Result<(), WsError> {
         if let Some(limiter) = &self.shared.limiter {
             limiter.check_message()?;
         }
@@ -240,7 +272,7 @@ impl<T: WsMessage> Connection<T> {
                     capacity: self.shared.config.outbound_queue,
                 });
             }
-            q.push_back(frame);
+            q.push_back(item);
         }
         self.shared.outbound_notify.notify_one();
         Ok(())

@@ -124,6 +124,9 @@ pub enum WsError {
     /// The connection is closed for good.
     #[error("connection closed")]
     Closed,
+    /// The operation needs a live connection and there is none right now (reconnecting).
+    #[error("not connected")]
+    NotConnected,
     /// A rate limit refused the operation; nothing was sent.
     #[error(transparent)]
     RateLimited(#[from] RateLimitError),

@@ -47,6 +47,7 @@ mod platform;
 mod protocol;
 mod queue;
 pub mod rate_limit;
+pub mod rpc;
 mod supervisor;
 
 pub use backoff::Backoff;

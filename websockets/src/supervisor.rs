@@ -123,6 +123,9 @@ pub(crate) async fn run(shared: Arc<Shared>, mut commands: mpsc::UnboundedReceiv
                 }
                 Ok(Ok(socket)) => {
                     generation += 1;
+                    shared
+                        .epoch
+                        .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                     shared.metrics.on_connected(ever_connected);
                     ever_connected = true;
                     shared.set_state(ConnectionState::Connected);
@@ -267,7 +270,14 @@ async fn write_restore(shared: &Shared, link: &mut Link) -> Result<Option<Instan
 /// Flushes the user's outbound queue on `link`, in order. A frame is taken off the queue before
 /// it is written, so a failed write is reported and never repeated.
 async fn write_outbound(shared: &Shared, link: &mut Link) -> Result<(), WsError> {
-    while let Some(frame) = shared.pop_outbound() {
+    let epoch = shared.epoch.load(std::sync::atomic::Ordering::SeqCst);
+    while let Some(item) = shared.pop_outbound() {
+        if item.epoch.is_some_and(|e| e != epoch) {
+            tracing::warn!("discarding a send-once frame queued before the connection dropped");
+            shared.metrics.on_error();
+            continue;
+        }
+        let frame = item.frame;
         let len = frame.len() as u64;
         link.socket.send(frame).await?;
         shared.metrics.on_sent(len);

@@ -100,11 +100,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         let dir = args.corpus.join(suite.venue);
         let files = load_dir(&dir)?;
         if files.is_empty() {
-            println!(
-                "FAIL {}: no corpus files in {}",
-                suite.venue,
-                dir.display()
-            );
+            println!("FAIL {}: no corpus files in {}", suite.venue, dir.display());
             ok = false;
             continue;
         }
@@ -120,12 +116,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
                 println!("ok   {}/{} ({} values)", suite.venue, r.name, r.checked);
             } else {
                 failures_total += r.failures.len();
-                println!(
-                    "FAIL {}/{}: {}",
-                    suite.venue,
-                    r.name,
-                    r.failures.join("; ")
-                );
+                println!("FAIL {}/{}: {}", suite.venue, r.name, r.failures.join("; "));
             }
         }
     }
@@ -152,8 +143,8 @@ fn load_dir(dir: &Path) -> Result<Vec<CorpusFile>> {
         }
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("reading {}", path.display()))?;
-        let value: Value = serde_json::from_str(&text)
-            .with_context(|| format!("parsing {}", path.display()))?;
+        let value: Value =
+            serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
         let name = path
             .file_stem()
             .and_then(|s| s.to_str())
@@ -168,7 +159,10 @@ fn load_dir(dir: &Path) -> Result<Vec<CorpusFile>> {
             kind: str_field(&value, "kind"),
             text: frame,
             expected: value.get("expected").cloned().unwrap_or(Value::Null),
-            notes: value.get("notes").and_then(Value::as_str).map(str::to_owned),
+            notes: value
+                .get("notes")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
         });
     }
     files.sort_by(|a, b| a.name.cmp(&b.name));
@@ -333,7 +327,11 @@ fn stream_name(symbol: &str, channel: Option<tradewire_binance::streams::Channel
     }
 }
 
-fn insert_stream(m: &mut Map<String, Value>, symbol: &str, channel: Option<tradewire_binance::streams::Channel>) {
+fn insert_stream(
+    m: &mut Map<String, Value>,
+    symbol: &str,
+    channel: Option<tradewire_binance::streams::Channel>,
+) {
     let s = stream_name(symbol, channel);
     if !s.is_null() {
         m.insert("stream".into(), s);
@@ -424,8 +422,8 @@ fn binance_actual(file: &CorpusFile) -> Result<Map<String, Value>, String> {
                 Err(e) => error(&mut m, e),
             }
         } else if kind.contains("klines") {
-            let r = WsApiResponse::<Vec<RestKline>>::parse(&file.text)
-                .map_err(|e| e.to_string())?;
+            let r =
+                WsApiResponse::<Vec<RestKline>>::parse(&file.text).map_err(|e| e.to_string())?;
             envelope(&mut m, &r.id, r.status, r.rate_limits.len());
             match &r.result {
                 Ok(klines) => {
@@ -438,8 +436,8 @@ fn binance_actual(file: &CorpusFile) -> Result<Map<String, Value>, String> {
                 Err(e) => error(&mut m, e),
             }
         } else {
-            let r = WsApiResponse::<serde_json::Value>::parse(&file.text)
-                .map_err(|e| e.to_string())?;
+            let r =
+                WsApiResponse::<serde_json::Value>::parse(&file.text).map_err(|e| e.to_string())?;
             envelope(&mut m, &r.id, r.status, r.rate_limits.len());
             match &r.result {
                 Ok(_) => {
@@ -497,10 +495,16 @@ fn binance_actual(file: &CorpusFile) -> Result<Map<String, Value>, String> {
             m.insert("low".into(), dec(c.low));
             m.insert("close".into(), dec(c.close));
             m.insert("volume".into(), dec(c.volume));
-            m.insert("quote_volume".into(), json!(c.quote_volume.map(|d| d.to_string())));
+            m.insert(
+                "quote_volume".into(),
+                json!(c.quote_volume.map(|d| d.to_string())),
+            );
             m.insert("trade_count".into(), json!(c.trades));
             m.insert("taker_buy_base_volume".into(), dec(k.taker_buy_base_volume));
-            m.insert("taker_buy_quote_volume".into(), dec(k.taker_buy_quote_volume));
+            m.insert(
+                "taker_buy_quote_volume".into(),
+                dec(k.taker_buy_quote_volume),
+            );
             m.insert("is_closed".into(), json!(c.closed));
         }
         BinanceMessage::DepthUpdate(d) => {
@@ -546,7 +550,10 @@ fn binance_actual(file: &CorpusFile) -> Result<Map<String, Value>, String> {
             m.insert("price_change".into(), dec(t.price_change));
             m.insert("price_change_percent".into(), dec(t.price_change_percent));
             m.insert("weighted_avg_price".into(), dec(t.weighted_avg_price));
-            m.insert("first_trade_before_window_price".into(), dec(t.first_trade_price));
+            m.insert(
+                "first_trade_before_window_price".into(),
+                dec(t.first_trade_price),
+            );
             m.insert("last_price".into(), o(k.last));
             m.insert("last_qty".into(), dec(t.last_qty));
             m.insert("best_bid".into(), o(k.bid));
@@ -663,13 +670,21 @@ fn binance_sequence(
     };
     let mut book = OrderBook::new(SequenceRule::BinanceSpot);
     if let Err(e) = book.apply(&snap) {
-        return fail(reports, &snapshot.name, format!("sync scenario: snapshot rejected: {e}"));
+        return fail(
+            reports,
+            &snapshot.name,
+            format!("sync scenario: snapshot rejected: {e}"),
+        );
     }
     let mut steps: Vec<Step> = Vec::new();
     for member in members {
         let decoded = BinanceMessage::decode_str(&member.text);
         let Ok(Some(BinanceMessage::DepthUpdate(d))) = decoded else {
-            fail(reports, &member.name, "sequence member is not a depthUpdate".into());
+            fail(
+                reports,
+                &member.name,
+                "sequence member is not a depthUpdate".into(),
+            );
             continue;
         };
         let action = match book.apply(&d.book) {
@@ -717,7 +732,11 @@ fn binance_sequence(
     }
 
     // The snapshot's sync_scenario, rebuilt from the run.
-    let Some(expected) = snapshot.expected.get("sync_scenario").and_then(Value::as_object) else {
+    let Some(expected) = snapshot
+        .expected
+        .get("sync_scenario")
+        .and_then(Value::as_object)
+    else {
         return;
     };
     let label = |s: &Step| format!("{} (U={},u={})", s.name, s.first, s.last);
@@ -755,7 +774,10 @@ fn binance_sequence(
                 _ => continue,
             };
             if let Ok(price) = Decimal::from_str(price) {
-                state.insert(sub.clone(), binance_book_level_value(&step.book, bid, price));
+                state.insert(
+                    sub.clone(),
+                    binance_book_level_value(&step.book, bid, price),
+                );
             }
         }
         if let Some(matches) = ev.get("matches").and_then(Value::as_str) {
@@ -872,9 +894,11 @@ fn binance(files: &[CorpusFile]) -> Vec<FileReport> {
         compare_keys(&f.expected, actual, &not_checked, &mut sub);
         report.checked += sub.checked;
         // Sync action: compare the action word only ("drop (u <= …)" explains why).
-        report.failures.extend(sub.failures.into_iter().filter(|line| {
-            !(line.starts_with("sync_action:") && sync_action_matches(f, actual))
-        }));
+        report.failures.extend(
+            sub.failures.into_iter().filter(|line| {
+                !(line.starts_with("sync_action:") && sync_action_matches(f, actual))
+            }),
+        );
         report.not_checked.extend(
             sub.not_checked
                 .into_iter()

@@ -1,5 +1,6 @@
 //! `tradewire`: the command line of the tradewire toolkit.
 
+mod decode;
 mod demo;
 
 use clap::{Parser, Subcommand};
@@ -17,6 +18,9 @@ enum Command {
     /// Offline demo: starts the built-in venue simulator on 127.0.0.1 and streams from it,
     /// through a connection drop, printing every event.
     Demo(demo::Args),
+    /// Decode raw WebSocket frames (one per line on stdin; binary frames as `b64:<base64>`)
+    /// into normalized JSON events, one per line on stdout.
+    Decode(decode::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -41,6 +45,7 @@ fn main() -> std::process::ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Command::Demo(args) => demo::run(args).await,
+            Command::Decode(args) => decode::run(args),
         }
     });
     match result {

@@ -7,6 +7,8 @@
 //!   symbols, timeframes, errors and secrets.
 //! - [`websockets`]: the supervised WebSocket transport (native and browser).
 //! - [`rest`]: the HTTP transport.
+//! - `binance` (feature `binance`, on by default): Binance spot — stream decoding and
+//!   normalization, stream names, REST/WebSocket API market-data responses.
 //!
 //! ```
 //! use tradewire::websockets::{WebSocketClientBuilder, Frame};
@@ -19,3 +21,7 @@
 pub use tradewire_core as core;
 pub use tradewire_rest as rest;
 pub use tradewire_websockets as websockets;
+
+/// Binance spot (feature `binance`, on by default): see [`tradewire_binance`].
+#[cfg(feature = "binance")]
+pub use tradewire_binance as binance;

@@ -1,0 +1,3 @@
+//! Public (credential-free) API surfaces.
+
+pub mod websocket;

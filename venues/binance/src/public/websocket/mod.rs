@@ -1,0 +1,3 @@
+//! Public WebSocket market streams: one file per control method.
+
+pub mod subscribe;
