@@ -120,9 +120,11 @@ impl Frame {
             }
             Frame::Binary(b) => {
                 let shown = b.len().min(max / 2);
+                const HEX: &[u8; 16] = b"0123456789abcdef";
                 let mut out = String::with_capacity(shown * 2 + 24);
                 for byte in &b[..shown] {
-                    out.push_str(&format!("{byte:02x}"));
+                    out.push(char::from(HEX[usize::from(byte >> 4)]));
+                    out.push(char::from(HEX[usize::from(byte & 0xf)]));
                 }
                 if shown < b.len() {
                     out.push_str(&format!("… ({} bytes)", b.len()));

@@ -38,6 +38,13 @@ pub trait WsMessage: Sized + Send + 'static {
     /// Decodes one inbound frame. `Ok(None)` = nothing to deliver.
     fn decode(frame: &Frame) -> Result<Option<Self>, DecodeError>;
 
+    /// Decodes a frame the caller no longer needs; the default borrows it for
+    /// [`decode`](Self::decode). Message types that can take the frame's buffer override it (the
+    /// raw [`Frame`] type does, so raw streams cost no copy).
+    fn decode_owned(frame: Frame) -> Result<Option<Self>, DecodeError> {
+        Self::decode(&frame)
+    }
+
     /// A key identifying this message across connections (e.g. a hash of channel + trade id or
     /// update id). While a connection is being renewed make-before-break, both the old and the new
     /// connection deliver the same data; messages whose key was already delivered are dropped.
@@ -55,6 +62,10 @@ impl WsMessage for Frame {
 
     fn decode(frame: &Frame) -> Result<Option<Self>, DecodeError> {
         Ok(Some(frame.clone()))
+    }
+
+    fn decode_owned(frame: Frame) -> Result<Option<Self>, DecodeError> {
+        Ok(Some(frame))
     }
 }
 

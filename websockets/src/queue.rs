@@ -86,15 +86,31 @@ impl InboundQueue {
 
     /// Pushes a batch (drained from `batch`), applying the slow-consumer policy. Returns the
     /// number of frames given up.
-    pub(crate) fn push_batch(&self, batch: &mut Vec<Inbound>) -> u64 {
+    pub(crate) fn push_batch(&self, batch: &mut VecDeque<Inbound>) -> u64 {
         if batch.is_empty() {
             return 0;
         }
+        let frames = batch
+            .iter()
+            .filter(|i| matches!(i, Inbound::Frame { .. }))
+            .count();
         let mut dropped = 0;
         {
             let mut st = self.lock();
             if st.closed {
                 batch.clear();
+                return 0;
+            }
+            if st.frames + frames <= self.capacity {
+                // Fast path, the consumer keeps up: hand the whole batch over at once.
+                st.frames += frames;
+                if st.items.is_empty() {
+                    std::mem::swap(&mut st.items, batch);
+                } else {
+                    st.items.append(batch);
+                }
+                drop(st);
+                self.waker.wake();
                 return 0;
             }
             for item in batch.drain(..) {
@@ -127,7 +143,7 @@ impl InboundQueue {
 
     /// Pushes one control item (never dropped).
     pub(crate) fn push(&self, item: Inbound) {
-        let mut batch = vec![item];
+        let mut batch = VecDeque::from([item]);
         self.push_batch(&mut batch);
     }
 
@@ -271,7 +287,7 @@ impl<T: WsMessage> EventStream<T> {
     /// Turns one buffered item into an event, or `None` when it yields nothing.
     fn process(&mut self, item: Inbound) -> Option<WebSocketEvent<T>> {
         match item {
-            Inbound::Frame { frame, generation } => match T::decode(&frame) {
+            Inbound::Frame { frame, generation } => match T::decode_owned(frame) {
                 Ok(Some(msg)) => {
                     if let Some(d) = &mut self.dedupe {
                         if let Some(key) = msg.dedupe_key() {
@@ -371,7 +387,7 @@ mod tests {
     #[test]
     fn drop_oldest_keeps_the_newest_and_counts() {
         let q = InboundQueue::new(3, SlowConsumerPolicy::DropOldest);
-        let mut batch: Vec<_> = (0..5).map(frame).collect();
+        let mut batch: VecDeque<_> = (0..5).map(frame).collect();
         batch.insert(1, Inbound::Connected);
         assert_eq!(q.push_batch(&mut batch), 2);
         assert_eq!(texts(&q), vec!["2", "3", "4"]);
@@ -389,7 +405,7 @@ mod tests {
     #[test]
     fn drop_newest_keeps_the_prefix() {
         let q = InboundQueue::new(3, SlowConsumerPolicy::DropNewest);
-        let mut batch: Vec<_> = (0..5).map(frame).collect();
+        let mut batch: VecDeque<_> = (0..5).map(frame).collect();
         assert_eq!(q.push_batch(&mut batch), 2);
         assert_eq!(texts(&q), vec!["0", "1", "2"]);
     }

@@ -110,7 +110,9 @@ pub(crate) async fn run(shared: Arc<Shared>, mut commands: mpsc::UnboundedReceiv
         }
         if !refused {
             let attempt = tokio::select! {
-                r = connect_with_timeout(Arc::clone(&shared)) => Ok(r),
+                // Boxed: the connect future is large and would otherwise live in this task's
+                // state for the connection's whole life.
+                r = Box::pin(connect_with_timeout(Arc::clone(&shared))) => Ok(r),
                 c = commands.recv() => Err(c.unwrap_or(Command::Close)),
             };
             match attempt {
@@ -191,6 +193,21 @@ async fn wait_until(at: Option<Instant>) {
     }
 }
 
+/// Frames and bytes received in one batch, added to the metrics once per batch.
+#[derive(Default)]
+struct Tally {
+    frames: u64,
+    bytes: u64,
+}
+
+impl Tally {
+    fn flush(&mut self, shared: &Shared, now: Instant) {
+        shared.metrics.on_received(self.frames, self.bytes);
+        shared.metrics.touch_at(now);
+        *self = Tally::default();
+    }
+}
+
 /// What a received item means for the link it came from.
 enum Received {
     Ok,
@@ -203,29 +220,53 @@ async fn on_incoming(
     shared: &Shared,
     link: &mut Link,
     item: Option<Result<Incoming, WsError>>,
-    batch: &mut Vec<Inbound>,
+    batch: &mut VecDeque<Inbound>,
     now: Instant,
+    tally: &mut Tally,
 ) -> Received {
-    match item {
+    match classify(shared, link, item, batch, now, tally) {
+        Step::Done(received) => received,
+        Step::Reply(reply) => {
+            let len = reply.len() as u64;
+            if let Err(e) = link.socket.send(reply).await {
+                return Received::Ended(DisconnectReason::Error {
+                    message: e.to_string(),
+                });
+            }
+            shared.metrics.on_sent(len);
+            Received::Ok
+        }
+    }
+}
+
+/// The synchronous part of [`on_incoming`]: everything but writing a protocol reply, so the
+/// common case costs no await point.
+enum Step {
+    Done(Received),
+    Reply(Frame),
+}
+
+fn classify(
+    shared: &Shared,
+    link: &mut Link,
+    item: Option<Result<Incoming, WsError>>,
+    batch: &mut VecDeque<Inbound>,
+    now: Instant,
+    tally: &mut Tally,
+) -> Step {
+    let received = match item {
         Some(Ok(Incoming::Data(frame))) => {
             link.last_rx = now;
             link.received += 1;
-            shared.metrics.on_received(1, frame.len() as u64);
+            tally.frames += 1;
+            tally.bytes += frame.len() as u64;
             match shared.protocol.intercept(&frame) {
-                Intercept::Pass => batch.push(Inbound::Frame {
+                Intercept::Pass => batch.push_back(Inbound::Frame {
                     frame,
                     generation: link.generation,
                 }),
                 Intercept::Swallow => {}
-                Intercept::Reply(reply) => {
-                    let len = reply.len() as u64;
-                    if let Err(e) = link.socket.send(reply).await {
-                        return Received::Ended(DisconnectReason::Error {
-                            message: e.to_string(),
-                        });
-                    }
-                    shared.metrics.on_sent(len);
-                }
+                Intercept::Reply(reply) => return Step::Reply(reply),
             }
             Received::Ok
         }
@@ -245,7 +286,8 @@ async fn on_incoming(
             Received::Ended(DisconnectReason::Error { message })
         }
         None => Received::Ended(DisconnectReason::StreamEnded),
-    }
+    };
+    Step::Done(received)
 }
 
 /// Writes what is due on `link`: the paced replay first. Returns the instant at which the next
@@ -319,7 +361,7 @@ async fn session(
     let mut renewal_retry_at: Option<Instant> = None;
     let mut pace_at: Option<Instant> = None;
     let mut outbound_due = true;
-    let mut batch: Vec<Inbound> = Vec::with_capacity(READ_BATCH);
+    let mut batch: VecDeque<Inbound> = VecDeque::new();
 
     loop {
         // Writes due: replay first (paced), then user sends (held during a renewal overlap).
@@ -366,15 +408,15 @@ async fn session(
             command = commands.recv() => match command.unwrap_or(Command::Close) {
                 Command::Close => {
                     if let Renewal::Overlap { link, .. } = renewal {
-                        link.socket.close(1000, "client closing").await;
+                        Box::pin(link.socket.close(1000, "client closing")).await;
                     }
                     let uptime = primary.connected_at.elapsed();
-                    primary.socket.close(1000, "client closing").await;
+                    Box::pin(primary.socket.close(1000, "client closing")).await;
                     return SessionEnd { reason: DisconnectReason::ClosedByUser, uptime };
                 }
                 Command::Reconnect => {
                     let uptime = primary.connected_at.elapsed();
-                    primary.socket.close(1000, "reconnecting").await;
+                    Box::pin(primary.socket.close(1000, "reconnecting")).await;
                     return SessionEnd {
                         reason: DisconnectReason::Error { message: "reconnect requested".into() },
                         uptime,
@@ -388,17 +430,26 @@ async fn session(
             },
             item = primary.socket.recv() => {
                 let now = Instant::now();
-                let mut outcome = on_incoming(shared, &mut primary, item, &mut batch, now).await;
+                let mut tally = Tally::default();
+                let mut outcome = on_incoming(shared, &mut primary, item, &mut batch, now, &mut tally).await;
                 // Take whatever else is already buffered, then hand it over in one go.
                 while matches!(outcome, Received::Ok) && batch.len() < READ_BATCH {
-                    match primary.socket.try_recv() {
-                        Some(item) => {
-                            outcome = on_incoming(shared, &mut primary, Some(item), &mut batch, now).await;
+                    let Some(item) = primary.socket.try_recv() else { break };
+                    outcome = match classify(shared, &mut primary, Some(item), &mut batch, now, &mut tally) {
+                        Step::Done(received) => received,
+                        Step::Reply(reply) => {
+                            let len = reply.len() as u64;
+                            match primary.socket.send(reply).await {
+                                Ok(()) => {
+                                    shared.metrics.on_sent(len);
+                                    Received::Ok
+                                }
+                                Err(e) => Received::Ended(DisconnectReason::Error { message: e.to_string() }),
+                            }
                         }
-                        None => break,
-                    }
+                    };
                 }
-                shared.metrics.touch_at(now);
+                tally.flush(shared, now);
                 shared.inbound.push_batch(&mut batch);
                 if let Received::Ended(reason) = outcome {
                     if let Renewal::Overlap { link, .. } = renewal {
@@ -486,7 +537,7 @@ impl Renewing<'_> {
         &mut self,
         shared: &Shared,
         event: RenewalEvent,
-        batch: &mut Vec<Inbound>,
+        batch: &mut VecDeque<Inbound>,
     ) -> bool {
         let cfg = &shared.config;
         match event {
@@ -520,8 +571,9 @@ impl Renewing<'_> {
                 };
                 let since = *since;
                 let now = Instant::now();
-                let outcome = on_incoming(shared, link, item, batch, now).await;
-                shared.metrics.touch_at(now);
+                let mut tally = Tally::default();
+                let outcome = on_incoming(shared, link, item, batch, now, &mut tally).await;
+                tally.flush(shared, now);
                 shared.inbound.push_batch(batch);
                 match outcome {
                     Received::Ended(reason) => {

@@ -671,3 +671,82 @@ async fn renewal_is_make_before_break_without_gaps_or_duplicates() {
     }
     conn.disconnect().await;
 }
+
+/// A hand-written server: answers the upgrade with `response_status`, and when it is 101 sends
+/// a text frame in the same write as the response head (so the client must replay the bytes it
+/// read past the head).
+async fn raw_upgrade_server(response_status: &'static str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("ws://{}/raw?x=1", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let (mut tcp, _) = listener.accept().await.unwrap();
+        let mut head = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = tcp.read(&mut buf).await.unwrap();
+            head.extend_from_slice(&buf[..n]);
+        }
+        let head = String::from_utf8(head).unwrap();
+        assert!(head.starts_with("GET /raw?x=1 HTTP/1.1\r\n"), "{head}");
+        assert!(
+            head.contains("\r\nx-test: yes\r\n"),
+            "custom header sent: {head}"
+        );
+        let key = head
+            .lines()
+            .find_map(|l| l.strip_prefix("Sec-WebSocket-Key: "))
+            .unwrap()
+            .trim()
+            .to_owned();
+        let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes());
+        let mut out = format!(
+            "HTTP/1.1 {response_status}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n"
+        )
+        .into_bytes();
+        // unmasked server text frame "hello"
+        out.extend_from_slice(&[0x81, 0x05]);
+        out.extend_from_slice(b"hello");
+        tcp.write_all(&out).await.unwrap();
+        // keep the connection open for a moment
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    });
+    url
+}
+
+#[tokio::test]
+async fn bytes_sent_with_the_upgrade_response_are_not_lost() {
+    let url = raw_upgrade_server("101 Switching Protocols").await;
+    let conn = WebSocketClientBuilder::new(url)
+        .config(WebSocketConfig::new("").header("x-test", "yes"))
+        .build::<String>();
+    let mut events = conn.event_stream().unwrap();
+    conn.connect().await.unwrap();
+    assert_eq!(next_event(&mut events).await, WebSocketEvent::Connected);
+    assert_eq!(
+        next_event(&mut events).await,
+        WebSocketEvent::Message("hello".to_string())
+    );
+    conn.disconnect().await;
+}
+
+#[tokio::test]
+async fn a_refused_upgrade_is_a_connect_error() {
+    let url = raw_upgrade_server("403 Forbidden").await;
+    let mut policy = fast_reconnect(10);
+    policy.max_attempts = Some(0);
+    let conn = WebSocketClientBuilder::new(url)
+        .config(
+            WebSocketConfig::new("")
+                .header("x-test", "yes")
+                .reconnect(policy),
+        )
+        .build::<String>();
+    let events = conn.event_stream().unwrap();
+    assert_eq!(conn.connect().await, Err(WsError::Closed));
+    let all: Vec<_> = events.collect().await;
+    match &all[0] {
+        WebSocketEvent::Error(WsError::Connect(m)) => assert!(m.contains("HTTP 403"), "{m}"),
+        other => panic!("expected a connect error, got {other:?}"),
+    }
+}

@@ -1,17 +1,23 @@
 //! Native transport: tokio + tokio-tungstenite + rustls (ring provider, webpki roots).
 
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::handshake::client::generate_key;
+use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::http::{HeaderName, HeaderValue};
+use tokio_tungstenite::tungstenite::protocol::Role;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig as TungsteniteConfig;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Message};
 use tokio_tungstenite::tungstenite::{self, Utf8Bytes};
-use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use super::Incoming;
 use crate::config::WebSocketConfig;
@@ -57,7 +63,7 @@ fn tls_config() -> Result<Arc<rustls::ClientConfig>, WsError> {
         .map_err(|e| WsError::Connect(format!("TLS setup: {e}")))
 }
 
-type Stream = WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>;
+type Stream = WebSocketStream<Prefixed<MaybeTlsStream<tokio::net::TcpStream>>>;
 
 /// One established native WebSocket.
 pub(crate) struct Socket {
@@ -65,8 +71,18 @@ pub(crate) struct Socket {
     max_message_size: usize,
 }
 
+/// Largest HTTP response head accepted during the upgrade.
+const MAX_HANDSHAKE_RESPONSE: usize = 16 * 1024;
+
 /// Opens a WebSocket to `config.url` (ws:// or wss://) with the configured size limits and
 /// handshake headers. The caller applies the connect timeout.
+///
+/// The HTTP upgrade is done here rather than by tungstenite's client handshake so that the
+/// frame reader starts with a read buffer of `read_buffer_size` bytes: tungstenite builds the
+/// reader of a handshaked client from the handshake's leftover bytes, and a buffer made that way
+/// falls back to small reads once decoded frames (which share the buffer, zero-copy) are still
+/// held by the consumer. Bytes the server sent right after its `101` response are replayed
+/// through [`Prefixed`].
 pub(crate) async fn connect(config: &WebSocketConfig) -> Result<Socket, WsError> {
     let invalid = |message: String| WsError::InvalidUrl {
         url: config.url.clone(),
@@ -82,28 +98,214 @@ pub(crate) async fn connect(config: &WebSocketConfig) -> Result<Socket, WsError>
         let value = HeaderValue::from_str(value).map_err(|e| invalid(e.to_string()))?;
         request.headers_mut().append(name, value);
     }
-    let connector = if config.url.starts_with("wss:") {
-        Connector::Rustls(tls_config()?)
-    } else {
-        Connector::Plain
+    let uri = request.uri().clone();
+    let tls = match uri.scheme_str() {
+        Some("wss") => true,
+        Some("ws") => false,
+        other => return Err(invalid(format!("unsupported scheme {other:?}"))),
     };
+    let host = uri
+        .host()
+        .ok_or_else(|| invalid("no host".into()))?
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_owned();
+    let port = uri.port_u16().unwrap_or(if tls { 443 } else { 80 });
+    let tcp = tokio::net::TcpStream::connect((host.as_str(), port))
+        .await
+        .map_err(|e| WsError::Connect(format!("{host}:{port}: {e}")))?;
+    let _ = tcp.set_nodelay(true);
+    let mut stream = if tls {
+        let name = rustls::pki_types::ServerName::try_from(host.clone())
+            .map_err(|e| invalid(format!("server name {host:?}: {e}")))?;
+        let tls = tokio_rustls::TlsConnector::from(tls_config()?)
+            .connect(name, tcp)
+            .await
+            .map_err(|e| WsError::Connect(format!("TLS with {host}: {e}")))?;
+        MaybeTlsStream::Rustls(tls)
+    } else {
+        MaybeTlsStream::Plain(tcp)
+    };
+
+    let key = generate_key();
+    let head = request_head(&request, &key);
+    stream
+        .write_all(head.as_bytes())
+        .await
+        .map_err(|e| WsError::Connect(format!("sending the upgrade request: {e}")))?;
+    let (response_len, buffered) = read_response_head(&mut stream).await?;
+    check_response(&buffered[..response_len], &key)?;
+    let leftover = bytes::Bytes::copy_from_slice(&buffered[response_len..]);
+
     let ws_config = TungsteniteConfig::default()
         .read_buffer_size(config.read_buffer_size)
         .write_buffer_size(0)
         .max_message_size(Some(config.max_message_size))
         .max_frame_size(Some(config.max_frame_size));
-    let (ws, _response) = tokio_tungstenite::connect_async_tls_with_config(
-        request,
+    let ws = WebSocketStream::from_raw_socket(
+        Prefixed {
+            prefix: leftover,
+            inner: stream,
+        },
+        Role::Client,
         Some(ws_config),
-        true,
-        Some(connector),
     )
-    .await
-    .map_err(|e| WsError::Connect(e.to_string()))?;
+    .await;
     Ok(Socket {
         ws,
         max_message_size: config.max_message_size,
     })
+}
+
+/// The HTTP/1.1 upgrade request (RFC 6455 section 4.1).
+fn request_head(
+    request: &tokio_tungstenite::tungstenite::handshake::client::Request,
+    key: &str,
+) -> String {
+    let uri = request.uri();
+    let path = uri.path_and_query().map_or("/", |p| p.as_str());
+    let host = match (uri.host(), uri.port_u16()) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.to_owned(),
+        _ => String::new(),
+    };
+    let mut head = format!(
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: {key}\r\n"
+    );
+    for (name, value) in request.headers() {
+        let reserved = [
+            "host",
+            "connection",
+            "upgrade",
+            "sec-websocket-version",
+            "sec-websocket-key",
+        ];
+        if reserved.contains(&name.as_str()) {
+            continue;
+        }
+        if let Ok(value) = value.to_str() {
+            head.push_str(name.as_str());
+            head.push_str(": ");
+            head.push_str(value);
+            head.push_str("\r\n");
+        }
+    }
+    head.push_str("\r\n");
+    head
+}
+
+/// Reads until the end of the response head; returns its length and everything read.
+async fn read_response_head<S: AsyncRead + Unpin>(
+    stream: &mut S,
+) -> Result<(usize, Vec<u8>), WsError> {
+    let mut buf = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 1024];
+    loop {
+        let n = stream
+            .read(&mut chunk)
+            .await
+            .map_err(|e| WsError::Connect(format!("reading the upgrade response: {e}")))?;
+        if n == 0 {
+            return Err(WsError::Connect(
+                "connection closed during the upgrade".into(),
+            ));
+        }
+        let searched_from = buf.len().saturating_sub(3);
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(pos) = buf[searched_from..]
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+        {
+            return Ok((searched_from + pos + 4, buf));
+        }
+        if buf.len() > MAX_HANDSHAKE_RESPONSE {
+            return Err(WsError::Connect("upgrade response head too large".into()));
+        }
+    }
+}
+
+/// Checks the `101 Switching Protocols` response and its `Sec-WebSocket-Accept`.
+fn check_response(head: &[u8], key: &str) -> Result<(), WsError> {
+    let mut headers = [httparse::EMPTY_HEADER; 64];
+    let mut response = httparse::Response::new(&mut headers);
+    match response.parse(head) {
+        Ok(httparse::Status::Complete(_)) => {}
+        Ok(httparse::Status::Partial) => {
+            return Err(WsError::Connect("incomplete upgrade response".into()));
+        }
+        Err(e) => return Err(WsError::Connect(format!("invalid upgrade response: {e}"))),
+    }
+    let code = response.code.unwrap_or(0);
+    if code != 101 {
+        return Err(WsError::Connect(format!(
+            "HTTP {code} {}: the server did not switch to WebSocket",
+            response.reason.unwrap_or("")
+        )));
+    }
+    let header = |name: &str| {
+        response
+            .headers
+            .iter()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| String::from_utf8_lossy(h.value).into_owned())
+    };
+    let upgrade_ok = header("upgrade").is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
+    let connection_ok = header("connection").is_some_and(|v| {
+        v.split(',')
+            .any(|t| t.trim().eq_ignore_ascii_case("upgrade"))
+    });
+    if !upgrade_ok || !connection_ok {
+        return Err(WsError::Connect(
+            "upgrade response lacks Upgrade/Connection headers".into(),
+        ));
+    }
+    if header("sec-websocket-accept").as_deref() != Some(derive_accept_key(key.as_bytes()).as_str())
+    {
+        return Err(WsError::Connect(
+            "wrong Sec-WebSocket-Accept in the upgrade response".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// A stream that first yields `prefix` (bytes read past the HTTP response), then `inner`.
+pub(crate) struct Prefixed<S> {
+    prefix: bytes::Bytes,
+    inner: S,
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for Prefixed<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        if !self.prefix.is_empty() {
+            let n = self.prefix.len().min(buf.remaining());
+            let head = self.prefix.split_to(n);
+            buf.put_slice(&head);
+            return Poll::Ready(Ok(()));
+        }
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Prefixed<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
 }
 
 impl Socket {
