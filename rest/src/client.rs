@@ -10,7 +10,7 @@ use http::{HeaderMap, Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tradewire_core::Venue;
-use tradewire_websockets::RateLimiter;
+use tradewire_core::rate_limit::RateLimiter;
 use web_time::{Instant, SystemTime, UNIX_EPOCH};
 
 use crate::error::{VenueErrorParser, excerpt};

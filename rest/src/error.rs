@@ -6,8 +6,8 @@
 
 use std::time::Duration;
 
+use tradewire_core::rate_limit::RateLimitError;
 use tradewire_core::{DecodeError, Error, Venue};
-use tradewire_websockets::RateLimitError;
 
 /// Longest body excerpt kept in an error, in bytes (cut on a character boundary).
 pub const EXCERPT_LEN: usize = 256;
@@ -120,7 +120,7 @@ pub enum RestError {
         /// The venue's message (from its error payload), when it sent one.
         message: Option<String>,
     },
-    /// This client's [`RateLimiter`](tradewire_websockets::RateLimiter) refused the request
+    /// This client's [`RateLimiter`](tradewire_core::rate_limit::RateLimiter) refused the request
     /// before sending it (e.g. its declared weight would exceed the window). Nothing was sent.
     #[error("{venue}: not sent, {error}")]
     LocalRateLimit {
@@ -236,7 +236,7 @@ impl From<RestError> for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tradewire_websockets::LimitKind;
+    use tradewire_core::rate_limit::LimitKind;
 
     #[test]
     fn parser_shapes() {

@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use http::{HeaderMap, HeaderName, StatusCode};
-use tradewire_websockets::RateLimiter;
+use tradewire_core::rate_limit::RateLimiter;
 
 /// Called with the status and headers of every response a [`RestClient`](crate::RestClient)
 /// receives (success or failure, before the body is interpreted).
@@ -49,7 +49,7 @@ where
 /// ```
 /// use std::sync::Arc;
 /// use tradewire_rest::{http::{HeaderMap, HeaderValue, StatusCode}, ResponseHook, UsedWeightHeaderHook};
-/// use tradewire_websockets::{Quota, RateLimitConfig, RateLimiter};
+/// use tradewire_core::rate_limit::{Quota, RateLimitConfig, RateLimiter};
 ///
 /// let limiter = Arc::new(RateLimiter::new(RateLimitConfig {
 ///     weight: Some(Quota::per_minute(6000)),

@@ -9,7 +9,7 @@
 //!   [`RestError::RateLimited`] with `Retry-After` — never a silent retry; 5xx and the rest
 //!   [`RestError::Http`] with a short body excerpt. `From<RestError> for tradewire_core::Error`.
 //! - Weight limits: a request declares [`RequestBuilder::weight`]; the client's
-//!   [`RateLimiter`](tradewire_websockets::RateLimiter) checks it *before* sending and refuses
+//!   [`RateLimiter`](tradewire_core::rate_limit::RateLimiter) checks it *before* sending and refuses
 //!   with [`RestError::LocalRateLimit`]. [`ResponseHook`]s see every response's headers;
 //!   [`UsedWeightHeaderHook`] feeds Binance's `X-MBX-USED-WEIGHT-1M` back into the limiter.
 //! - Signing ([`sign`]): HMAC-SHA256 hex/base64, [`Ed25519Signer`], the [`RequestSigner`] trait
@@ -25,7 +25,7 @@
 //! followed. On wasm32: reqwest over the browser's `fetch`; the timeout is enforced by aborting
 //! the fetch; the browser applies CORS, follows redirects and sets the `User-Agent`.
 //!
-//! The weight limiter is [`tradewire_websockets::RateLimiter`]: the same platform-neutral
+//! The weight limiter is [`tradewire_core::rate_limit::RateLimiter`]: the same platform-neutral
 //! mechanism the WebSocket side uses, so one limiter can count a venue's REST and WebSocket API
 //! weight together (Binance counts both against the same IP budget).
 //!
@@ -37,7 +37,7 @@
 //! use tradewire_rest::{
 //!     code_msg_error_parser, QueryStringSigner, RestClient, RestError, UsedWeightHeaderHook,
 //! };
-//! use tradewire_websockets::{Quota, RateLimitConfig, RateLimiter};
+//! use tradewire_core::rate_limit::{Quota, RateLimitConfig, RateLimiter};
 //!
 //! # async fn run() -> Result<(), RestError> {
 //! let limiter = Arc::new(RateLimiter::new(RateLimitConfig {

@@ -13,9 +13,9 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 use tradewire_core::Venue;
+use tradewire_core::rate_limit::{Quota, RateLimitConfig, RateLimiter};
 use tradewire_rest::sign::hmac_sha256_hex;
 use tradewire_rest::{Ed25519Signer, RestClient, RestError};
-use tradewire_websockets::{Quota, RateLimitConfig, RateLimiter};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

@@ -9,13 +9,13 @@ use std::time::Duration;
 use serde::Deserialize;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tradewire_core::rate_limit::{LimitKind, Quota, RateLimitConfig, RateLimiter};
 use tradewire_core::{ApiKey, ApiSecret, Credentials, Venue};
 use tradewire_rest::http::StatusCode;
 use tradewire_rest::{
     EXCERPT_LEN, Params, QueryStringSigner, RestClient, RestError, UsedWeightHeaderHook,
     code_msg_error_parser,
 };
-use tradewire_websockets::{LimitKind, Quota, RateLimitConfig, RateLimiter};
 
 // ---------------------------------------------------------------- the test server
 

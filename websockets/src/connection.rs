@@ -17,8 +17,8 @@ use crate::metrics::{Health, HeartbeatMode, Metrics};
 use crate::platform;
 use crate::protocol::{NoProtocol, Protocol};
 use crate::queue::{EventStream, InboundQueue};
-use crate::rate_limit::RateLimiter;
 use crate::supervisor::{self, Command};
+use tradewire_core::rate_limit::RateLimiter;
 
 /// State shared by the handle, the supervisor task and the event stream.
 pub(crate) struct Shared {

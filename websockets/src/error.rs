@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::frame::Frame;
-use crate::rate_limit::RateLimitError;
+use tradewire_core::rate_limit::RateLimitError;
 
 /// How much of a bad frame an error keeps (characters of text, or 2 hex digits per byte).
 pub const EXCERPT_LEN: usize = 160;

@@ -46,7 +46,7 @@ mod metrics;
 mod platform;
 mod protocol;
 mod queue;
-pub mod rate_limit;
+pub use tradewire_core::rate_limit;
 pub mod rpc;
 mod supervisor;
 

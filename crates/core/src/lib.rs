@@ -58,6 +58,7 @@ mod error;
 mod event;
 mod order;
 mod position;
+pub mod rate_limit;
 mod secret;
 mod side;
 mod symbol;

@@ -187,7 +187,7 @@ struct State {
 /// A rate limiter for one client.
 ///
 /// ```
-/// use tradewire_websockets::{Quota, RateLimitConfig, RateLimiter, LimitKind};
+/// use tradewire_core::rate_limit::{LimitKind, Quota, RateLimitConfig, RateLimiter};
 ///
 /// let limiter = RateLimiter::new(RateLimitConfig {
 ///     messages: Some(Quota::per_second(5)),
