@@ -46,6 +46,7 @@
 mod behaviour;
 pub mod binance;
 mod conn;
+pub mod deribit;
 mod handler;
 mod http;
 mod server;
