@@ -54,10 +54,16 @@ pub struct Suite {
 }
 
 /// The supported venues.
-pub const VENUES: &[Suite] = &[Suite {
-    venue: "binance",
-    check: binance,
-}];
+pub const VENUES: &[Suite] = &[
+    Suite {
+        venue: "binance",
+        check: binance,
+    },
+    Suite {
+        venue: "deribit",
+        check: deribit,
+    },
+];
 
 /// One corpus file.
 #[derive(Debug, Clone)]
@@ -72,6 +78,8 @@ pub struct CorpusFile {
     pub expected: Value,
     /// `notes`, when present.
     pub notes: Option<String>,
+    /// `request` re-serialized, when present.
+    pub request: Option<String>,
 }
 
 /// The outcome for one file.
@@ -163,6 +171,7 @@ fn load_dir(dir: &Path) -> Result<Vec<CorpusFile>> {
                 .get("notes")
                 .and_then(Value::as_str)
                 .map(str::to_owned),
+            request: value.get("request").map(Value::to_string),
         });
     }
     files.sort_by(|a, b| a.name.cmp(&b.name));
@@ -917,6 +926,572 @@ fn sync_action_matches(f: &CorpusFile, actual: &Map<String, Value>) -> bool {
     };
     let e = word(f.expected.get("sync_action"));
     e.is_some() && e == word(actual.get("sync_action"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deribit.
+
+/// Deribit keys in `expected` that are not compared: (kind prefix, key, reason).
+const DERIBIT_NOT_CHECKED: &[(&str, &str, &str)] = &[
+    (
+        "chart.trades",
+        "is_closed",
+        "prose: Deribit sends no closed flag; tradewire emits closed=false for every update",
+    ),
+    (
+        "public/subscribe response",
+        "note",
+        "prose about server order",
+    ),
+    (
+        "heartbeat",
+        "required_client_action",
+        "prose; the public/test reply frame in it is compared with the client's reply (reply_frame)",
+    ),
+];
+
+/// The verdict when a book update chains on the previous one.
+const DERIBIT_CONTINUITY_OK: &str =
+    "prev_change_id equals change_id of the previous message for this instrument (no gap)";
+
+fn opt_dec(d: Option<Decimal>) -> Value {
+    d.map_or(Value::Null, dec)
+}
+
+fn deribit_top(book: &OrderBook) -> Value {
+    json!({
+        "best_bid": opt_level(book.best_bid()),
+        "best_ask": opt_level(book.best_ask()),
+        "bid_levels": book.bid_depth(),
+        "ask_levels": book.ask_depth(),
+    })
+}
+
+fn deribit_order(o: &tradewire_deribit::DeribitOrder) -> Value {
+    use tradewire_deribit::OrderPrice;
+    let mut m = Map::new();
+    let mut put = |k: &str, v: Value| {
+        if !v.is_null() {
+            m.insert(k.into(), v);
+        }
+    };
+    put("order_id", json!(o.order_id));
+    put("instrument", json!(o.instrument_name));
+    put("direction", json!(o.direction.map(|d| d.as_str())));
+    put("order_type", json!(o.order_type));
+    put("original_order_type", json!(o.original_order_type));
+    put("order_state", json!(o.order_state));
+    put(
+        "price",
+        match o.price {
+            Some(OrderPrice::Value(d)) => dec(d),
+            Some(OrderPrice::MarketPrice) => json!("market_price"),
+            None => Value::Null,
+        },
+    );
+    put("amount", dec(o.amount));
+    put("contracts", opt_dec(o.contracts));
+    put("filled_amount", opt_dec(o.filled_amount));
+    put("average_price", opt_dec(o.average_price));
+    put("post_only", json!(o.post_only));
+    put("reduce_only", json!(o.reduce_only));
+    put("label", json!(o.label));
+    put("creation_timestamp_ms", json!(o.creation_timestamp));
+    put("last_update_timestamp_ms", json!(o.last_update_timestamp));
+    put("time_in_force", json!(o.time_in_force));
+    put("api", json!(o.api));
+    put("trigger", json!(o.trigger));
+    put("trigger_price", opt_dec(o.trigger_price));
+    put("triggered", json!(o.triggered));
+    put("cancel_reason", json!(o.cancel_reason));
+    put("replaced", json!(o.replaced));
+    put("max_show", opt_dec(o.max_show));
+    let absent: Vec<&str> = [
+        ("filled_amount", o.filled_amount.is_none()),
+        ("average_price", o.average_price.is_none()),
+    ]
+    .into_iter()
+    .filter(|(_, absent)| *absent)
+    .map(|(k, _)| k)
+    .collect();
+    m.insert("fields_absent".into(), json!(absent));
+    Value::Object(m)
+}
+
+fn deribit_trade(t: &tradewire_deribit::DeribitTrade, public: bool) -> Value {
+    let mut m = Map::new();
+    let mut put = |k: &str, v: Value| {
+        if !v.is_null() {
+            m.insert(k.into(), v);
+        }
+    };
+    let core = t.to_trade();
+    put("instrument", json!(t.instrument_name));
+    put("trade_id", json!(t.trade_id));
+    put("trade_seq", json!(t.trade_seq));
+    put("timestamp_ms", json!(t.timestamp));
+    put("price", dec(t.price));
+    put("amount", dec(t.amount));
+    put("contracts", opt_dec(t.contracts));
+    if public {
+        put("taker_side", json!(core.side.as_str()));
+    }
+    put("direction", json!(t.direction.as_str()));
+    put("mark_price", opt_dec(t.mark_price));
+    put("index_price", opt_dec(t.index_price));
+    put("tick_direction", json!(t.tick_direction));
+    put("order_id", json!(t.order_id));
+    put(
+        "liquidity",
+        json!(t.liquidity.as_deref().map(|l| match l {
+            "T" => "taker",
+            "M" => "maker",
+            other => other,
+        })),
+    );
+    put("fee", opt_dec(t.fee));
+    put("fee_currency", json!(t.fee_currency));
+    put("state", json!(t.state));
+    Value::Object(m)
+}
+
+fn deribit_book_side(
+    levels: &[BookLevel],
+    actions: &[tradewire_deribit::LevelAction],
+    snapshot: bool,
+) -> Value {
+    Value::Array(
+        levels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| match (snapshot, actions.get(i)) {
+                (false, Some(a)) => json!([a.as_str(), dec(l.price), dec(l.amount)]),
+                _ => json!([dec(l.price), dec(l.amount)]),
+            })
+            .collect(),
+    )
+}
+
+/// The actual values of one Deribit file, under the corpus's key names.
+fn deribit_actual(file: &CorpusFile) -> Result<Map<String, Value>, String> {
+    use tradewire_deribit::private::websocket::buy::OrderResponse;
+    use tradewire_deribit::public::websocket::test::TestResult;
+    use tradewire_deribit::{
+        AuthResult, DeribitMessage, DeribitOrder, HeartbeatKind, instrument_symbol,
+        resolution_minutes,
+    };
+
+    let mut m = Map::new();
+    let kind = file.kind.as_str();
+    let msg = DeribitMessage::decode_str(&file.text)
+        .map_err(|e| e.to_string())?
+        .ok_or("decoder returned no message")?;
+    match msg {
+        DeribitMessage::Response(r) => {
+            m.insert("jsonrpc".into(), json!(r.jsonrpc));
+            m.insert("id".into(), json!(r.id));
+            m.insert("is_error".into(), json!(r.outcome.is_err()));
+            for (k, v) in [
+                ("us_in", r.us_in),
+                ("us_out", r.us_out),
+                ("us_diff", r.us_diff),
+            ] {
+                if let Some(v) = v {
+                    m.insert(k.into(), json!(v));
+                }
+            }
+            if let Some(t) = r.testnet {
+                m.insert("testnet".into(), json!(t));
+            }
+            if let Err(e) = &r.outcome {
+                m.insert("error_code".into(), json!(e.code.code()));
+                m.insert("error_message".into(), json!(e.message));
+                m.insert("error_data".into(), e.data.clone().unwrap_or(Value::Null));
+                return Ok(m);
+            }
+            let err = |e: tradewire_deribit::Error| e.to_string();
+            if kind.starts_with("public/auth") {
+                let a: AuthResult = r.result().map_err(err)?;
+                m.insert("access_token".into(), json!(a.access_token.expose_secret()));
+                m.insert(
+                    "refresh_token".into(),
+                    json!(a.refresh_token.expose_secret()),
+                );
+                m.insert("expires_in_s".into(), json!(a.expires_in));
+                m.insert("token_type".into(), json!(a.token_type));
+                m.insert("scope".into(), json!(a.scope));
+            } else if kind.starts_with("private/buy") || kind.starts_with("private/sell") {
+                let o: OrderResponse = r.result().map_err(err)?;
+                m.insert("order".into(), deribit_order(&o.order));
+                m.insert(
+                    "trades".into(),
+                    Value::Array(o.trades.iter().map(|t| deribit_trade(t, false)).collect()),
+                );
+            } else if kind.starts_with("private/cancel") {
+                let o: DeribitOrder = r.result().map_err(err)?;
+                m.insert("order".into(), deribit_order(&o));
+            } else if kind.starts_with("public/subscribe") {
+                let channels: Vec<String> = r.result().map_err(err)?;
+                m.insert("subscribed_channels_count".into(), json!(channels.len()));
+                if let Some(wanted) = file
+                    .expected
+                    .get("result_contains")
+                    .and_then(Value::as_array)
+                {
+                    let found: Vec<&Value> = wanted
+                        .iter()
+                        .filter(|w| channels.iter().any(|c| Some(c.as_str()) == w.as_str()))
+                        .collect();
+                    m.insert("result_contains".into(), json!(found));
+                }
+                m.insert("result".into(), json!(channels));
+            } else if kind.starts_with("public/set_heartbeat") {
+                let ok: String = r.result().map_err(err)?;
+                m.insert("result".into(), json!(ok));
+                let request = file.request.as_deref().ok_or("no request")?;
+                let req: Value = serde_json::from_str(request).map_err(|e| e.to_string())?;
+                let params: tradewire_deribit::public::websocket::set_heartbeat::SetHeartbeatParams =
+                    serde_json::from_value(req.get("params").cloned().unwrap_or(Value::Null))
+                        .map_err(|e| e.to_string())?;
+                m.insert("interval_s".into(), json!(params.interval));
+            } else if kind.starts_with("public/test") {
+                let t: TestResult = r.result().map_err(err)?;
+                m.insert("result".into(), json!({"version": t.version}));
+            } else {
+                return Err(format!("no response decoder for kind {kind:?}"));
+            }
+        }
+        DeribitMessage::Heartbeat(h) => {
+            m.insert("method".into(), json!("heartbeat"));
+            m.insert(
+                "type".into(),
+                json!(match h {
+                    HeartbeatKind::TestRequest => "test_request",
+                    HeartbeatKind::Heartbeat => "heartbeat",
+                }),
+            );
+            let has_id = serde_json::from_str::<Value>(&file.text)
+                .map(|v| v.get("id").is_some())
+                .unwrap_or(false);
+            m.insert("has_id".into(), json!(has_id));
+            // The client's reply, compared with the one the corpus prose gives.
+            let prose = file
+                .expected
+                .get("required_client_action")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let example = prose
+                .split_once("e.g. ")
+                .map(|(_, rest)| rest.trim_end_matches(')'))
+                .and_then(|s| serde_json::from_str::<Value>(s).ok());
+            if let (HeartbeatKind::TestRequest, Some(example)) = (h, example) {
+                let id = example.get("id").and_then(Value::as_u64).unwrap_or(0);
+                let reply = tradewire_deribit::public::websocket::test::frame(id)
+                    .and_then(|f| {
+                        f.as_text()
+                            .and_then(|t| serde_json::from_str::<Value>(t).ok())
+                    })
+                    .unwrap_or(Value::Null);
+                m.insert("reply_frame".into(), reply);
+                m.insert("reply_frame_expected".into(), example);
+            }
+            if let Some(ex) = file.expected.get("example_public_test_response") {
+                let text = ex.to_string();
+                let sub = CorpusFile {
+                    name: file.name.clone(),
+                    kind: "public/test response".into(),
+                    text,
+                    expected: Value::Null,
+                    notes: None,
+                    request: None,
+                };
+                m.insert(
+                    "example_public_test_response".into(),
+                    Value::Object(deribit_actual(&sub)?),
+                );
+            }
+        }
+        DeribitMessage::Book(b) => {
+            let u = &b.update;
+            let snapshot = u.is_snapshot();
+            m.insert("channel".into(), json!(b.channel));
+            m.insert("instrument".into(), json!(u.venue_symbol));
+            m.insert(
+                "type".into(),
+                json!(if snapshot { "snapshot" } else { "change" }),
+            );
+            m.insert("timestamp_ms".into(), json!(u.time));
+            m.insert("change_id".into(), json!(u.last_seq));
+            m.insert("prev_change_id".into(), json!(u.prev_seq));
+            m.insert(
+                "bids".into(),
+                deribit_book_side(&u.bids, &b.bid_actions, snapshot),
+            );
+            m.insert(
+                "asks".into(),
+                deribit_book_side(&u.asks, &b.ask_actions, snapshot),
+            );
+            if snapshot {
+                let mut book = OrderBook::new(SequenceRule::PrevSeq);
+                book.apply(u)
+                    .map_err(|e| format!("snapshot rejected: {e}"))?;
+                m.insert("top_of_book".into(), deribit_top(&book));
+                if let Some(s) = instrument_symbol(&u.venue_symbol) {
+                    let unit = match s.kind() {
+                        tradewire_core::SymbolKind::Option => {
+                            format!("option contracts ({})", s.base())
+                        }
+                        _ if s.is_inverse() => "USD".to_owned(),
+                        _ => s.base().to_owned(),
+                    };
+                    m.insert("amount_unit".into(), json!(unit));
+                }
+            }
+        }
+        DeribitMessage::Trades(t) | DeribitMessage::UserTrades(t) => {
+            let public = t.channel.starts_with("trades.");
+            m.insert("channel".into(), json!(t.channel));
+            m.insert(
+                "trades".into(),
+                Value::Array(
+                    t.trades
+                        .iter()
+                        .map(|tr| deribit_trade(tr, public))
+                        .collect(),
+                ),
+            );
+        }
+        DeribitMessage::Ticker(t) => {
+            let k = &t.ticker;
+            m.insert("channel".into(), json!(t.channel));
+            m.insert("instrument".into(), json!(k.instrument_name));
+            m.insert("timestamp_ms".into(), json!(k.timestamp));
+            m.insert("state".into(), json!(k.state));
+            for (key, v) in [
+                ("best_bid_price", k.best_bid_price),
+                ("best_bid_amount", k.best_bid_amount),
+                ("best_ask_price", k.best_ask_price),
+                ("best_ask_amount", k.best_ask_amount),
+                ("last_price", k.last_price),
+                ("mark_price", k.mark_price),
+                ("index_price", k.index_price),
+                ("underlying_price", k.underlying_price),
+                ("open_interest", k.open_interest),
+                ("settlement_price", k.settlement_price),
+                ("min_price", k.min_price),
+                ("max_price", k.max_price),
+                ("mark_iv", k.mark_iv),
+                ("bid_iv", k.bid_iv),
+                ("ask_iv", k.ask_iv),
+                ("current_funding", k.current_funding),
+                ("funding_8h", k.funding_8h),
+            ] {
+                m.insert(key.into(), opt_dec(v));
+            }
+            m.insert("underlying_index".into(), json!(k.underlying_index));
+            if let Some(g) = &k.greeks {
+                m.insert(
+                    "greeks".into(),
+                    json!({
+                        "delta": opt_dec(g.delta), "gamma": opt_dec(g.gamma), "vega": opt_dec(g.vega),
+                        "theta": opt_dec(g.theta), "rho": opt_dec(g.rho),
+                    }),
+                );
+            }
+            let s = &k.stats;
+            m.insert(
+                "stats".into(),
+                json!({
+                    "volume": opt_dec(s.volume), "volume_usd": opt_dec(s.volume_usd),
+                    "price_change": opt_dec(s.price_change), "low": opt_dec(s.low), "high": opt_dec(s.high),
+                }),
+            );
+        }
+        DeribitMessage::Candle(c) => {
+            let k = &c.candle;
+            m.insert("channel".into(), json!(c.channel));
+            m.insert("instrument".into(), json!(k.instrument_name));
+            m.insert(
+                "resolution_minutes".into(),
+                json!(resolution_minutes(&k.resolution)),
+            );
+            m.insert("open_time_ms".into(), json!(k.tick));
+            m.insert("open".into(), dec(k.open));
+            m.insert("high".into(), dec(k.high));
+            m.insert("low".into(), dec(k.low));
+            m.insert("close".into(), dec(k.close));
+            m.insert("volume".into(), dec(k.volume));
+            m.insert("cost".into(), dec(k.cost));
+            if let Some(candle) = k.to_candle() {
+                m.insert("closed".into(), json!(candle.closed));
+            }
+        }
+        DeribitMessage::UserOrders(o) => {
+            m.insert("channel".into(), json!(o.channel));
+            if o.single {
+                if let Some(first) = o.orders.first() {
+                    m.insert("order".into(), deribit_order(first));
+                }
+            } else {
+                m.insert(
+                    "orders".into(),
+                    Value::Array(o.orders.iter().map(deribit_order).collect()),
+                );
+            }
+        }
+        DeribitMessage::Portfolio(p) => {
+            let q = &p.portfolio;
+            m.insert("channel".into(), json!(p.channel));
+            m.insert("currency".into(), json!(q.currency));
+            for (key, v) in [
+                ("balance", q.balance),
+                ("equity", q.equity),
+                ("margin_balance", q.margin_balance),
+                ("available_funds", q.available_funds),
+                ("available_withdrawal_funds", q.available_withdrawal_funds),
+                ("initial_margin", q.initial_margin),
+                ("maintenance_margin", q.maintenance_margin),
+                ("total_pl", q.total_pl),
+                ("session_rpl", q.session_rpl),
+                ("session_upl", q.session_upl),
+                ("delta_total", q.delta_total),
+                ("total_equity_usd", q.total_equity_usd),
+            ] {
+                m.insert(key.into(), opt_dec(v));
+            }
+            m.insert("margin_model".into(), json!(q.margin_model));
+            m.insert(
+                "cross_collateral_enabled".into(),
+                json!(q.cross_collateral_enabled),
+            );
+        }
+        other => return Err(format!("no conformance mapping for {}", other.kind())),
+    }
+    Ok(m)
+}
+
+/// Applies a Deribit book sequence (snapshot, then the members in numeric order) under
+/// `SequenceRule::PrevSeq`; adds `top_of_book_after_apply` and `continuity` to the members.
+fn deribit_sequence(
+    snapshot: &CorpusFile,
+    members: &[&CorpusFile],
+    actuals: &mut BTreeMap<String, Map<String, Value>>,
+    reports: &mut BTreeMap<String, FileReport>,
+) {
+    use tradewire_deribit::DeribitMessage;
+
+    let decode_book = |f: &CorpusFile| match DeribitMessage::decode_str(&f.text) {
+        Ok(Some(DeribitMessage::Book(b))) => Some(b.update),
+        _ => None,
+    };
+    let mut book = OrderBook::new(SequenceRule::PrevSeq);
+    let Some(snap) = decode_book(snapshot) else {
+        if let Some(r) = reports.get_mut(&snapshot.name) {
+            r.failures.push("sequence snapshot is not a book".into());
+        }
+        return;
+    };
+    let snapshot_ok = book.apply(&snap).is_ok();
+    for member in members {
+        let Some(update) = decode_book(member) else {
+            if let Some(r) = reports.get_mut(&member.name) {
+                r.failures
+                    .push("sequence member is not a book update".into());
+            }
+            continue;
+        };
+        let expected_prev = book.last_seq();
+        let (continuity, top) = match (snapshot_ok, book.apply(&update)) {
+            (true, Ok(Applied::Delta | Applied::Snapshot)) => {
+                (json!(DERIBIT_CONTINUITY_OK), deribit_top(&book))
+            }
+            (_, Ok(Applied::Stale)) => (json!("stale (dropped)"), Value::Null),
+            (_, Err(e)) => (
+                json!(format!(
+                    "gap: expected prev_change_id {expected_prev:?}, got {:?} ({e})",
+                    update.prev_seq
+                )),
+                Value::Null,
+            ),
+            (false, Ok(_)) => (json!("snapshot rejected"), Value::Null),
+        };
+        if let Some(m) = actuals.get_mut(&member.name) {
+            m.insert("continuity".into(), continuity);
+            m.insert("top_of_book_after_apply".into(), top);
+        }
+    }
+}
+
+/// Deribit: every file through `tradewire-deribit`, book sequences through `OrderBook`
+/// (`SequenceRule::PrevSeq`).
+fn deribit(files: &[CorpusFile]) -> Vec<FileReport> {
+    let mut reports: BTreeMap<String, FileReport> = BTreeMap::new();
+    let mut actuals: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+    for f in files {
+        let mut report = FileReport {
+            name: f.name.clone(),
+            ..FileReport::default()
+        };
+        match deribit_actual(f) {
+            Ok(m) => {
+                actuals.insert(f.name.clone(), m);
+            }
+            Err(e) => report.failures.push(format!("decode error: {e}")),
+        }
+        reports.insert(f.name.clone(), report);
+    }
+
+    let mut groups: BTreeMap<&str, Vec<(u32, &CorpusFile)>> = BTreeMap::new();
+    for f in files {
+        if let Some((prefix, n)) = sequence_member(&f.name) {
+            groups.entry(prefix).or_default().push((n, f));
+        }
+    }
+    for (prefix, mut members) in groups {
+        members.sort_by_key(|(n, _)| *n);
+        let members: Vec<&CorpusFile> = members.into_iter().map(|(_, f)| f).collect();
+        if !members
+            .iter()
+            .any(|f| f.expected.get("top_of_book_after_apply").is_some())
+        {
+            continue;
+        }
+        match sequence_snapshot(prefix, &members, files) {
+            Some(snapshot) => deribit_sequence(snapshot, &members, &mut actuals, &mut reports),
+            None => {
+                for m in &members {
+                    if let Some(r) = reports.get_mut(&m.name) {
+                        r.failures
+                            .push(format!("no snapshot found for sequence {prefix}"));
+                    }
+                }
+            }
+        }
+    }
+
+    for f in files {
+        let (Some(report), Some(actual)) = (reports.get_mut(&f.name), actuals.get(&f.name)) else {
+            continue;
+        };
+        let not_checked: Vec<(&str, &str)> = DERIBIT_NOT_CHECKED
+            .iter()
+            .filter(|(kind, _, _)| f.kind.starts_with(kind))
+            .map(|(_, key, reason)| (*key, *reason))
+            .collect();
+        let mut sub = FileReport::default();
+        compare_keys(&f.expected, actual, &not_checked, &mut sub);
+        // The heartbeat reply frame, compared with the corpus's example.
+        if let (Some(reply), Some(example)) = (
+            actual.get("reply_frame"),
+            actual.get("reply_frame_expected"),
+        ) {
+            compare("reply_frame", example, reply, &mut sub);
+        }
+        report.checked += sub.checked;
+        report.failures.extend(sub.failures);
+        report.not_checked.extend(sub.not_checked);
+    }
+    reports.into_values().collect()
 }
 
 #[cfg(test)]

@@ -1,0 +1,3 @@
+//! Private (authenticated) API.
+
+pub mod websocket;

@@ -1,0 +1,3 @@
+//! Public (unauthenticated) API.
+
+pub mod websocket;
