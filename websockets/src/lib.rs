@@ -48,6 +48,7 @@ mod protocol;
 mod queue;
 pub use tradewire_core::rate_limit;
 pub mod rpc;
+pub mod runtime;
 mod supervisor;
 
 pub use backoff::Backoff;
