@@ -374,6 +374,12 @@ impl<T: WsMessage> Connection<T> {
         &self.shared.config
     }
 
+    /// A receiver that sees every state change (for venue clients that wait on the connection,
+    /// e.g. with [`runtime::timeout`](crate::runtime::timeout)).
+    pub fn state_watch(&self) -> watch::Receiver<ConnectionState> {
+        self.shared.state.subscribe()
+    }
+
     /// True while the supervisor task runs.
     pub fn is_running(&self) -> bool {
         self.shared.running.load(Ordering::SeqCst)

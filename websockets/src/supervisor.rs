@@ -130,10 +130,13 @@ pub(crate) async fn run(shared: Arc<Shared>, mut commands: mpsc::UnboundedReceiv
                         .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                     shared.metrics.on_connected(ever_connected);
                     ever_connected = true;
+                    // The replay is taken before the state says Connected, so that a venue
+                    // protocol observing the state (e.g. a session logon) never sees a new
+                    // connection as usable before its auth frames exist.
+                    let link = Link::new(socket, generation, shared.restore_frames());
                     shared.set_state(ConnectionState::Connected);
                     shared.inbound.push(Inbound::Connected);
                     tracing::info!(url = %shared.config.url, generation, "connected");
-                    let link = Link::new(socket, generation, shared.restore_frames());
                     let end = session(&shared, link, &mut generation, &mut commands).await;
                     shared.metrics.on_disconnected();
                     if end.uptime >= shared.config.reconnect.reset_after {
