@@ -605,7 +605,25 @@ fn switch_over(shared: &Shared, primary: &mut Link, renewal: &mut Renewal, since
     let Renewal::Overlap { link, .. } = std::mem::replace(renewal, Renewal::Idle) else {
         return;
     };
-    let old = std::mem::replace(primary, *link);
+    let mut old = std::mem::replace(primary, *link);
+    // Whatever the old connection already received is still delivered (before `OverlapEnd`),
+    // so a frame in flight on the old socket at the switch is not lost; duplicates of what the
+    // new connection delivers are dropped by the consumer's dedupe.
+    let mut batch = VecDeque::new();
+    let mut tally = Tally::default();
+    let now = Instant::now();
+    for _ in 0..READ_BATCH * 16 {
+        let Some(item) = old.socket.try_recv() else {
+            break;
+        };
+        if let Step::Done(Received::Ended(_)) =
+            classify(shared, &mut old, Some(item), &mut batch, now, &mut tally)
+        {
+            break;
+        }
+    }
+    tally.flush(shared, now);
+    shared.inbound.push_batch(&mut batch);
     tracing::info!(
         old = old.generation,
         new = primary.generation,
