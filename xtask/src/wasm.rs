@@ -233,11 +233,6 @@ fn plan(action: &Action, wrapper: Option<PathBuf>, cargo: OsString) -> Result<Pl
     } else {
         WASM_CRATES.to_vec()
     };
-    let _ = if true {
-        Vec::<&str>::new()
-    } else {
-        selection.packages.iter().map(String::as_str).collect()
-    };
     for package in packages {
         args.extend(["-p".to_owned(), package.to_owned()]);
     }
@@ -266,11 +261,14 @@ fn plan(action: &Action, wrapper: Option<PathBuf>, cargo: OsString) -> Result<Pl
 }
 
 /// `name` as an executable file in one of the `PATH` directories.
-/// The loopback simulator (`tradewire-mock` binary) running as a child process. It exits when
-/// its stdin closes, which dropping this guard does.
+/// The loopback simulators (`tradewire-mock --binance`) running as a child process. It exits
+/// when its stdin closes, which dropping this guard does.
 struct MockProcess {
     child: std::process::Child,
+    /// The scripted echo server.
     url: String,
+    /// The Binance spot simulator.
+    binance_url: String,
 }
 
 impl MockProcess {
@@ -292,25 +290,40 @@ impl MockProcess {
             .join("debug")
             .join(format!("tradewire-mock{}", std::env::consts::EXE_SUFFIX));
         let mut child = Command::new(&exe)
-            .args(["--max-seconds", "1800"])
+            .args(["--max-seconds", "1800", "--binance"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
             .with_context(|| format!("starting {}", exe.display()))?;
         let stdout = child.stdout.take().context("simulator stdout")?;
-        let mut line = String::new();
-        std::io::BufReader::new(stdout)
-            .read_line(&mut line)
-            .context("reading the simulator's LISTENING line")?;
-        let Some(url) = line.trim().strip_prefix("LISTENING ") else {
-            let _ = child.kill();
-            bail!("the simulator did not start: {line:?}");
+        let mut stdout = std::io::BufReader::new(stdout);
+        let mut read = |prefix: &str| -> Result<String> {
+            let mut line = String::new();
+            stdout
+                .read_line(&mut line)
+                .with_context(|| format!("reading the simulator's {prefix} line"))?;
+            listening_url(&line, prefix)
+                .with_context(|| format!("the simulator did not start: {line:?}"))
         };
-        Ok(MockProcess {
-            url: url.to_owned(),
-            child,
-        })
+        let urls = read("LISTENING").and_then(|url| Ok((url, read("LISTENING-BINANCE")?)));
+        match urls {
+            Ok((url, binance_url)) => Ok(MockProcess {
+                url,
+                binance_url,
+                child,
+            }),
+            Err(e) => {
+                let _ = child.kill();
+                Err(e)
+            }
+        }
     }
+}
+
+/// The URL of a `<prefix> ws://…` line the simulator prints.
+fn listening_url(line: &str, prefix: &str) -> Option<String> {
+    let url = line.trim().strip_prefix(prefix)?.strip_prefix(' ')?;
+    url.starts_with("ws://").then(|| url.to_owned())
 }
 
 impl Drop for MockProcess {
@@ -378,13 +391,49 @@ mod tests {
                 "-p",
                 "tradewire-websockets",
                 "-p",
-                "tradewire-rest"
+                "tradewire-rest",
+                "-p",
+                "tradewire-binance",
+                "-p",
+                "tradewire-browser-tests"
             ]
         );
         assert_eq!(
             plan.display(),
-            "wasm-cargo build -p tradewire-core -p tradewire-websockets -p tradewire-rest"
+            "wasm-cargo build -p tradewire-core -p tradewire-websockets -p tradewire-rest -p tradewire-binance -p tradewire-browser-tests"
         );
+    }
+
+    #[test]
+    fn wrapper_test_defaults_to_testable_crates() {
+        let plan = plan(&parse(&["test"]), Some("wasm-cargo".into()), "cargo".into()).unwrap();
+        assert_eq!(
+            plan.display(),
+            "wasm-cargo test -p tradewire-core -p tradewire-websockets -p tradewire-rest -p tradewire-browser-tests --tests"
+        );
+        // Venue crates are built on wasm32 but not tested there.
+        assert!(!plan.args.iter().any(|a| a == "tradewire-binance"));
+    }
+
+    #[test]
+    fn reads_the_simulator_lines() {
+        assert_eq!(
+            listening_url("LISTENING ws://127.0.0.1:4000\n", "LISTENING").as_deref(),
+            Some("ws://127.0.0.1:4000")
+        );
+        assert_eq!(
+            listening_url(
+                "LISTENING-BINANCE ws://127.0.0.1:4001\n",
+                "LISTENING-BINANCE"
+            )
+            .as_deref(),
+            Some("ws://127.0.0.1:4001")
+        );
+        assert_eq!(
+            listening_url("LISTENING-BINANCE ws://127.0.0.1:4001", "LISTENING"),
+            None
+        );
+        assert_eq!(listening_url("error: port in use", "LISTENING"), None);
     }
 
     #[test]

@@ -31,8 +31,10 @@
 //! Venue documentation: <https://developers.binance.com/docs/binance-spot-api-docs>
 //! (`binance/binance-spot-api-docs` on GitHub). User guide: `docs/venues/binance.md`.
 
+pub mod book;
 mod message;
 mod normalize;
+pub mod private;
 pub mod public;
 pub mod rate_limit;
 mod rest_types;
@@ -47,7 +49,11 @@ pub use message::{
     TickerEvent, TradeEvent,
 };
 pub use normalize::taker_side;
+pub use private::rest::BinancePrivateRest;
+pub use private::websocket::{BinancePrivateWs, PrivateWsConfig, WsApiCredentials};
+pub use public::rest::BinancePublicRest;
 pub use public::websocket::subscribe::StreamRequest;
+pub use public::websocket::{BinancePublicClient, BinancePublicConfig, PublicEvent};
 pub use rest_types::{
     ApiError, DepthSnapshot, RateLimitStatus, RestKline, WsApiResponse, klines_to_candles,
 };

@@ -613,7 +613,9 @@ impl WsMessage for BinanceMessage {
     }
 
     /// Market data only: (kind, symbol, the venue's own id). Trades by trade id, depth by
-    /// final update id `u`, book tickers by `u`, klines and tickers by event time `E`.
+    /// first and final update ids `U`/`u`, book tickers by `u`, klines by interval, open time
+    /// and event time `E` (the closing update of one candle and the first of the next can
+    /// share `E`), tickers by event time `E`.
     fn dedupe_key(&self) -> Option<u64> {
         let key = |tag: u8, symbol: &str, a: u64, b: u64| {
             let mut h = Fnv::new(tag);
@@ -630,7 +632,7 @@ impl WsMessage for BinanceMessage {
                 4,
                 &e.candle.venue_symbol,
                 e.event_time as u64,
-                e.candle.timeframe as u64,
+                (e.candle.open_time as u64).rotate_left(8) ^ e.candle.timeframe as u64,
             ),
             BinanceMessage::DepthUpdate(e) => key(
                 5,
@@ -850,7 +852,7 @@ fn decode_payload(frame: &str, payload: &str, stream: Option<&str>) -> Decoded {
             ..
         } => decode_partial_depth(frame, payload, stream),
         Head::Object {
-            key: "result" | "id" | "code",
+            key: "result" | "id" | "code" | "error",
             ..
         } => decode_control(frame, payload),
         Head::Array { first } => decode_array(frame, payload, first, stream),
@@ -989,10 +991,15 @@ fn decode_partial_depth(frame: &str, payload: &str, stream: Option<&str>) -> Dec
 
 fn decode_control(frame: &str, payload: &str) -> Decoded {
     let raw: RawControl<'_> = parse(frame, payload, "control reply")?;
-    if let Some(code) = raw.code {
+    // Flat `{"code","msg","id"}`, or wrapped `{"error":{"code","msg"},"id"}`.
+    let (code, msg) = match raw.error {
+        Some(e) => (Some(e.code), e.msg),
+        None => (raw.code, raw.msg),
+    };
+    if let Some(code) = code {
         return Ok(Some(BinanceMessage::Error(StreamError {
             code,
-            msg: raw.msg.map(Cow::into_owned).unwrap_or_default(),
+            msg: msg.map(Cow::into_owned).unwrap_or_default(),
             id: raw.id,
         })));
     }
@@ -1091,7 +1098,7 @@ fn decode_probed(frame: &str, payload: &str, stream: Option<&str>) -> Decoded {
     if probe.update_id {
         return decode_book_ticker(frame, payload, stream);
     }
-    if probe.result || probe.code {
+    if probe.result || probe.code || probe.error {
         return decode_control(frame, payload);
     }
     Err(fail(

@@ -570,6 +570,23 @@ fn control_replies() {
     let msg = decode(r#"{"result":null,"id":"abc123"}"#);
     assert_eq!(msg.kind(), "response");
     assert_eq!(msg.market_events().count(), 0);
+    // The "Error Messages" table's error, in the `{"error":{..},"id":..}` layout live servers
+    // are reported to send (tradewire-mock's `SimConfig::wrap_stream_errors`).
+    let BinanceMessage::Error(e) =
+        decode(r#"{"error":{"code":2,"msg":"Invalid request: invalid stream"},"id":9}"#)
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (e.code, e.msg.as_str()),
+        (2, "Invalid request: invalid stream")
+    );
+    assert_eq!(e.id, Some(RequestId::Number(9)));
+    let BinanceMessage::Error(e) = decode(r#"{"id":null,"error":{"code":3,"msg":"Invalid JSON"}}"#)
+    else {
+        panic!()
+    };
+    assert_eq!((e.code, e.id), (3, None));
 }
 
 #[test]
@@ -681,6 +698,14 @@ fn dedupe_keys_identify_the_data_not_the_wrapper() {
     assert_ne!(decode(AGG_TRADE).dedupe_key(), raw);
     assert_ne!(decode(DEPTH_UPDATE).dedupe_key(), None);
     assert_eq!(decode(SUBSCRIBE_ACK).dedupe_key(), None);
+    // Klines: the closing update of one candle and the first update of the next may carry the
+    // same event time; the open time tells them apart.
+    let kline = decode(KLINE).dedupe_key();
+    assert!(kline.is_some());
+    let next_candle = decode(&KLINE.replace("1672515780000", "1672515840000")).dedupe_key();
+    assert_ne!(kline, next_candle);
+    let later_update = decode(&KLINE.replace("\"E\": 1672515782136", "\"E\": 1672515783136"));
+    assert_ne!(kline, later_update.dedupe_key());
 }
 
 #[test]

@@ -529,6 +529,18 @@ pub(crate) struct RawControl<'a> {
     pub code: Option<i64>,
     #[serde(default, borrow)]
     pub msg: Option<Cow<'a, str>>,
+    /// `{"error":{"code":…,"msg":…},"id":…}`: the layout live servers are reported to use
+    /// for the errors of the documented "Error Messages" table.
+    #[serde(default, borrow)]
+    pub error: Option<RawErrorBody<'a>>,
+}
+
+/// The `error` object of a wrapped control error.
+#[derive(Deserialize)]
+pub(crate) struct RawErrorBody<'a> {
+    pub code: i64,
+    #[serde(default, borrow)]
+    pub msg: Option<Cow<'a, str>>,
 }
 
 /// The combined-stream wrapper, for layouts the fast path does not recognise.
@@ -561,6 +573,8 @@ pub(crate) struct Probe<'a> {
     pub result: bool,
     #[serde(default, deserialize_with = "present")]
     pub code: bool,
+    #[serde(default, deserialize_with = "present")]
+    pub error: bool,
 }
 
 #[cfg(test)]

@@ -2,17 +2,22 @@
 //! and benchmarks that must not share a process with the server.
 //!
 //! ```text
-//! tradewire-mock [--port N] [--max-seconds S]
+//! tradewire-mock [--port N] [--max-seconds S] [--binance]
 //! ```
 //!
 //! Prints `LISTENING ws://127.0.0.1:PORT` on stdout once it accepts connections, then serves
 //! (echoing every frame, answering pings; any HTTP request is echoed back as JSON with CORS) until stdin closes, `--max-seconds`
 //! pass, or it is killed.
+//!
+//! With `--binance` it also runs the Binance spot simulator ([`BinanceSim`], default
+//! configuration: streams, REST with CORS, WebSocket API) on another ephemeral port and prints
+//! `LISTENING-BINANCE ws://127.0.0.1:PORT` as the second line.
 
 use std::io::Write;
 use std::time::Duration;
 
 use tokio::io::AsyncReadExt;
+use tradewire_mock::binance::BinanceSim;
 use tradewire_mock::{Behaviour, Handler, HttpRequest, HttpResponse, MockServer};
 
 /// The scripted WebSocket behaviour, plus an HTTP echo: any request is answered with
@@ -46,19 +51,21 @@ fn json_escape(s: &str) -> String {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: tradewire-mock [--port N] [--max-seconds S]");
+    eprintln!("usage: tradewire-mock [--port N] [--max-seconds S] [--binance]");
     std::process::exit(2)
 }
 
 fn main() {
     let mut port: u16 = 0;
     let mut max_seconds: Option<u64> = None;
+    let mut binance = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        let value = args.next().unwrap_or_else(|| usage());
+        let mut value = || args.next().unwrap_or_else(|| usage());
         match arg.as_str() {
-            "--port" => port = value.parse().unwrap_or_else(|_| usage()),
-            "--max-seconds" => max_seconds = Some(value.parse().unwrap_or_else(|_| usage())),
+            "--port" => port = value().parse().unwrap_or_else(|_| usage()),
+            "--max-seconds" => max_seconds = Some(value().parse().unwrap_or_else(|_| usage())),
+            "--binance" => binance = true,
             _ => usage(),
         }
     }
@@ -82,6 +89,20 @@ fn main() {
                 }
             };
         println!("LISTENING {}", server.url());
+        let binance = if binance {
+            match BinanceSim::start().await {
+                Ok((server, _sim)) => {
+                    println!("LISTENING-BINANCE {}", server.url());
+                    Some(server)
+                }
+                Err(e) => {
+                    eprintln!("tradewire-mock: cannot start the Binance simulator: {e}");
+                    std::process::exit(1)
+                }
+            }
+        } else {
+            None
+        };
         let _ = std::io::stdout().flush();
         let stdin_closed = async {
             let mut stdin = tokio::io::stdin();
@@ -101,6 +122,9 @@ fn main() {
         tokio::select! {
             _ = stdin_closed => {}
             _ = deadline => {}
+        }
+        if let Some(binance) = binance {
+            binance.shutdown().await;
         }
         server.shutdown().await;
     });

@@ -1,3 +1,4 @@
 //! Public (credential-free) API surfaces.
 
+pub mod rest;
 pub mod websocket;

@@ -7,9 +7,18 @@
 //! [`BinanceMessage::Error`](crate::BinanceMessage::Error) (`{"code":2,"msg":…}`).
 //!
 //! Each request counts against the limit of 5 incoming messages per second per connection.
+//!
+//! [`BinancePublicClient::subscribe`](super::BinancePublicClient::subscribe) sends a
+//! [`StreamRequest::Subscribe`] for the streams it does not track yet and answers with a
+//! [`SubscribeResponse`].
 
 use serde::Serialize;
+use tradewire_websockets::rpc::RpcClient;
 
+use crate::BinanceMessage;
+use crate::StreamResult;
+use crate::public::websocket::error::{PublicWsError, call, expect_null};
+use crate::public::websocket::protocol::Registry;
 use crate::streams::StreamName;
 
 /// A control request on a market stream connection. `id` is echoed in the reply.
@@ -121,6 +130,64 @@ impl StreamRequest {
     }
 }
 
+/// The outcome of a `SUBSCRIBE`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubscribeResponse {
+    /// Binance acknowledged request `id` (`{"result":null,"id":…}`): the streams are live.
+    Acknowledged {
+        /// The request id.
+        id: u64,
+    },
+    /// There is no connection right now: the streams are recorded and subscribed by the replay
+    /// on the next connection (a refusal then arrives as
+    /// [`PublicEvent::SubscriptionFailed`](super::PublicEvent::SubscriptionFailed)).
+    Deferred,
+    /// Every stream was already subscribed: nothing was sent.
+    AlreadySubscribed,
+}
+
+impl SubscribeResponse {
+    /// Reads the reply to `SUBSCRIBE` request `id`: `result` must be `null`.
+    pub fn from_result(id: u64, result: StreamResult) -> Result<Self, PublicWsError> {
+        expect_null(id, result).map(|()| SubscribeResponse::Acknowledged { id })
+    }
+}
+
+/// Subscribes to the `streams` not yet recorded in `registry` with one `SUBSCRIBE`.
+///
+/// The streams are recorded first (so a connection that comes up meanwhile replays them) and
+/// counted against the subscription cap (refused at once, nothing sent, when over it). When
+/// Binance refuses the request, or it cannot be sent (message rate limit, closed client), they
+/// are forgotten again.
+pub(crate) async fn subscribe(
+    rpc: &RpcClient<BinanceMessage>,
+    registry: &Registry,
+    streams: &[StreamName],
+) -> Result<SubscribeResponse, PublicWsError> {
+    let new = registry.add(streams)?;
+    if new.is_empty() {
+        return Ok(SubscribeResponse::AlreadySubscribed);
+    }
+    let id = rpc.next_id();
+    let outcome = call(
+        rpc,
+        StreamRequest::Subscribe {
+            streams: new.clone(),
+            id,
+        },
+    )
+    .await
+    .and_then(|result| SubscribeResponse::from_result(id, result));
+    match outcome {
+        Ok(response) => Ok(response),
+        Err(e) if e.is_disconnected() => Ok(SubscribeResponse::Deferred),
+        Err(e) => {
+            registry.remove(&new);
+            Err(e)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,6 +255,26 @@ mod tests {
         );
         assert_eq!(msg.dedupe_key(), None);
         assert_eq!(msg.kind(), "request");
+    }
+
+    #[test]
+    fn subscribe_ack_is_read_as_documented() {
+        // web-socket-streams.md, "Subscribe to a stream": response `{"result": null, "id": 1}`.
+        let BinanceMessage::Response(r) =
+            BinanceMessage::decode_str("{\n    \"result\": null,\n    \"id\": 1\n}")
+                .unwrap()
+                .unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(
+            SubscribeResponse::from_result(1, r.result),
+            Ok(SubscribeResponse::Acknowledged { id: 1 })
+        );
+        assert!(matches!(
+            SubscribeResponse::from_result(2, StreamResult::Property(true)),
+            Err(PublicWsError::UnexpectedReply { id: 2, .. })
+        ));
     }
 
     #[test]
