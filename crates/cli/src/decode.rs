@@ -5,7 +5,7 @@
 //! the standard base64 of its bytes (blank lines are skipped; a trailing `\r` is ignored).
 //! Output: one JSON object per normalized event (`docs/events.md`, the serde form of
 //! `tradewire::core::MarketEvent`); frames without market data (subscription replies,
-//! pongs) print nothing, frames with several events (all-market arrays) print one line each.
+//! pongs, Deribit JSON-RPC responses and heartbeats) print nothing, frames with several events (all-market arrays) print one line each.
 //! A frame that cannot be decoded prints `error: line N: …` on stderr and decoding goes on;
 //! the exit status is 1 when any frame failed.
 
@@ -19,7 +19,7 @@ use tradewire::websockets::{Frame, WsMessage};
 /// Options of `tradewire decode`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The venue whose frames are on stdin (supported: binance).
+    /// The venue whose frames are on stdin (supported: binance, deribit).
     #[arg(long, value_parser = parse_venue)]
     venue: Venue,
     /// The venue symbol of frames whose payload does not name one (Binance partial depth
@@ -33,48 +33,84 @@ fn parse_venue(s: &str) -> Result<Venue, String> {
 }
 
 /// A venue's frame decoder: one frame in, its normalized events appended to `out`.
-enum Decoder {
-    Binance { symbol: Option<String> },
+trait FrameDecoder {
+    fn decode(&self, frame: Input<'_>, out: &mut Vec<MarketEvent>) -> Result<(), String>;
 }
 
-impl Decoder {
-    fn new(args: &Args) -> anyhow::Result<Self> {
-        match args.venue {
-            Venue::Binance => Ok(Decoder::Binance {
-                symbol: args.symbol.clone(),
-            }),
-            other => bail!("decode: venue {other} is not supported yet (supported: binance)"),
+/// The venues `decode` supports: one line per venue.
+/// Builds a venue's decoder from the options.
+type MakeDecoder = fn(&Args) -> Box<dyn FrameDecoder>;
+
+const DECODERS: &[(Venue, MakeDecoder)] = &[
+    (Venue::Binance, |args| {
+        Box::new(BinanceDecoder {
+            symbol: args.symbol.clone(),
+        })
+    }),
+    (Venue::Deribit, |_| Box::new(DeribitDecoder)),
+];
+
+fn decoder(args: &Args) -> anyhow::Result<Box<dyn FrameDecoder>> {
+    match DECODERS.iter().find(|(venue, _)| *venue == args.venue) {
+        Some((_, make)) => Ok(make(args)),
+        None => {
+            let supported: Vec<String> = DECODERS.iter().map(|(v, _)| v.to_string()).collect();
+            bail!(
+                "decode: venue {} is not supported yet (supported: {})",
+                args.venue,
+                supported.join(", ")
+            )
         }
     }
+}
 
+struct BinanceDecoder {
+    symbol: Option<String>,
+}
+
+impl FrameDecoder for BinanceDecoder {
     fn decode(&self, frame: Input<'_>, out: &mut Vec<MarketEvent>) -> Result<(), String> {
-        match self {
-            Decoder::Binance { symbol } => {
-                use tradewire::binance::BinanceMessage;
-                let decoded = match frame {
-                    // Text frames are decoded from the borrowed line (no copy into a Frame).
-                    Input::Text(text) => BinanceMessage::decode_str(text),
-                    Input::Binary(bytes) => BinanceMessage::decode(&Frame::binary(bytes)),
-                };
-                let Some(mut message) = decoded.map_err(|e| e.to_string())? else {
-                    return Ok(());
-                };
-                if let BinanceMessage::PartialDepth(p) = &mut message {
-                    if p.book.venue_symbol.is_empty() {
-                        match symbol {
-                            Some(s) => p.set_venue_symbol(s),
-                            None => {
-                                return Err("partial depth payload names no symbol: pass \
-                                            --symbol, or feed combined-stream frames"
-                                    .to_owned());
-                            }
-                        }
+        use tradewire::binance::BinanceMessage;
+        let decoded = match frame {
+            // Text frames are decoded from the borrowed line (no copy into a Frame).
+            Input::Text(text) => BinanceMessage::decode_str(text),
+            Input::Binary(bytes) => BinanceMessage::decode(&Frame::binary(bytes)),
+        };
+        let Some(mut message) = decoded.map_err(|e| e.to_string())? else {
+            return Ok(());
+        };
+        if let BinanceMessage::PartialDepth(p) = &mut message {
+            if p.book.venue_symbol.is_empty() {
+                match &self.symbol {
+                    Some(s) => p.set_venue_symbol(s),
+                    None => {
+                        return Err("partial depth payload names no symbol: pass \
+                                    --symbol, or feed combined-stream frames"
+                            .to_owned());
                     }
                 }
-                out.extend(message.into_market_events());
-                Ok(())
             }
         }
+        out.extend(message.into_market_events());
+        Ok(())
+    }
+}
+
+/// Deribit JSON-RPC frames: notifications of market channels print events; responses,
+/// heartbeats and other notifications print nothing.
+struct DeribitDecoder;
+
+impl FrameDecoder for DeribitDecoder {
+    fn decode(&self, frame: Input<'_>, out: &mut Vec<MarketEvent>) -> Result<(), String> {
+        use tradewire_deribit::DeribitMessage;
+        let decoded = match frame {
+            Input::Text(text) => DeribitMessage::decode_str(text),
+            Input::Binary(bytes) => DeribitMessage::decode(&Frame::binary(bytes)),
+        };
+        if let Some(message) = decoded.map_err(|e| e.to_string())? {
+            out.extend(message.market_events());
+        }
+        Ok(())
     }
 }
 
@@ -98,7 +134,7 @@ fn parse_line(line: &[u8]) -> Result<Input<'_>, String> {
 
 /// Runs the command.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let decoder = Decoder::new(&args)?;
+    let decoder = decoder(&args)?;
     let mut input = BufReader::with_capacity(1 << 16, io::stdin().lock());
     let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let mut line = Vec::with_capacity(1 << 12);
@@ -165,6 +201,34 @@ mod tests {
             venue: Venue::Okx,
             symbol: None,
         };
-        assert!(Decoder::new(&args).is_err());
+        assert!(decoder(&args).is_err());
+    }
+
+    #[test]
+    fn deribit_frames() {
+        let args = Args {
+            venue: Venue::Deribit,
+            symbol: None,
+        };
+        let d = decoder(&args).unwrap();
+        let mut out = Vec::new();
+        // https://docs.deribit.com/#trades-instrument_name-interval (notification example)
+        let trades = r#"{"jsonrpc":"2.0","method":"subscription","params":{"channel":"trades.BTC-PERPETUAL.100ms","data":[{"trade_seq":30289442,"trade_id":"48079269","timestamp":1590484156350,"tick_direction":2,"price":8950.0,"mark_price":8948.9,"instrument_name":"BTC-PERPETUAL","index_price":8955.88,"direction":"sell","amount":10.0}]}}"#;
+        d.decode(Input::Text(trades), &mut out).unwrap();
+        assert_eq!(out.len(), 1);
+        assert_eq!(
+            serde_json::to_string(&out[0]).unwrap(),
+            r#"{"type":"trade","venue":"deribit","symbol":"BTC/USD:BTC","venue_symbol":"BTC-PERPETUAL","id":"48079269","price":"8950.0","amount":"10.0","side":"sell","time":1590484156350}"#
+        );
+        out.clear();
+        // A response prints nothing.
+        d.decode(
+            Input::Text(r#"{"jsonrpc":"2.0","id":1,"result":["trades.BTC-PERPETUAL.100ms"]}"#),
+            &mut out,
+        )
+        .unwrap();
+        assert!(out.is_empty());
+        assert!(d.decode(Input::Text("{"), &mut out).is_err());
+        assert!(d.decode(Input::Binary(vec![1, 2]), &mut out).is_err());
     }
 }

@@ -1,19 +1,23 @@
 //! `tradewire demo`: the offline main job.
 //!
-//! Starts the loopback simulator publishing Binance-shaped trade events, connects to it through
-//! the supervised transport, subscribes, and prints what arrives. Half-way through the simulator
-//! drops every connection, so the run also shows the reconnect, the subscription replay and the
-//! health counters. Runs until `--duration` or Ctrl-C.
+//! Starts the built-in Binance simulator on 127.0.0.1 (documented stream, REST and WebSocket API
+//! protocol, deterministic market), connects the real Binance public client to it, subscribes to
+//! trades, 1-second klines and best bid/ask for two symbols, and prints the normalized events
+//! (the `docs/events.md` schema) as they arrive. Half-way through, the simulator cuts every
+//! connection the way Binance's 24-hour limit does: the client reconnects and replays its
+//! subscriptions, and the stream goes on. Runs until `--duration` or Ctrl-C, then prints the
+//! connection's health.
 
 use std::time::Duration;
 
 use anyhow::Context;
 use futures::StreamExt;
-use tradewire::websockets::{
-    Frame, ReconnectPolicy, WebSocketClientBuilder, WebSocketConfig, WebSocketConnection,
-    WebSocketEvent,
+use tradewire::binance::public::websocket::{
+    BinancePublicClient, BinancePublicConfig, PublicEvent,
 };
-use tradewire_mock::{Behaviour, Feed, MockFrame, MockServer, sample_trade_frame};
+use tradewire::binance::streams::StreamName;
+use tradewire::core::{MarketEvent, Timeframe};
+use tradewire_mock::binance::BinanceSim;
 
 /// Options of `tradewire demo`.
 #[derive(Debug, clap::Args)]
@@ -21,12 +25,9 @@ pub struct Args {
     /// How long to run (e.g. 5s, 2m); Ctrl-C stops earlier.
     #[arg(long, default_value = "6s", value_parser = parse_duration)]
     duration: Duration,
-    /// Print one JSON object per event instead of a readable log.
+    /// Print one JSON object per event (docs/events.md) instead of a readable view.
     #[arg(long)]
     jsonl: bool,
-    /// Trade events per second published by the simulator.
-    #[arg(long, default_value_t = 5)]
-    rate: u32,
 }
 
 /// Parses `500ms`, `5s`, `2m` or a bare number of seconds.
@@ -55,88 +56,105 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 
 /// Runs the demo.
 pub async fn run(args: Args) -> anyhow::Result<()> {
-    let interval = Duration::from_secs_f64(1.0 / f64::from(args.rate.max(1)));
-    let frames = (0..10_000)
-        .map(|i| MockFrame::Text(sample_trade_frame(i)))
-        .collect();
-    let server = MockServer::start_with(Behaviour {
-        echo: false,
-        feed: Some(Feed::new(frames).with_interval(interval)),
-        ..Behaviour::default()
-    })
-    .await
-    .context("starting the simulator")?;
-    let url = format!("{}/ws", server.url());
-    eprintln!("simulator listening on {url}");
+    let (server, sim) = BinanceSim::start()
+        .await
+        .context("starting the Binance simulator")?;
+    eprintln!("Binance simulator listening on {}", server.url());
 
-    let conn = WebSocketClientBuilder::new(url)
-        .config(WebSocketConfig::new("").reconnect(ReconnectPolicy {
-            initial_delay: Duration::from_millis(250),
-            ..ReconnectPolicy::default()
-        }))
-        .build::<String>();
-    let mut events = conn.event_stream().context("event stream already taken")?;
-    conn.subscribe(
-        "btcusdt@trade",
-        Frame::text(r#"{"method":"SUBSCRIBE","params":["btcusdt@trade"],"id":1}"#),
-    )?;
-    conn.connect().await?;
+    let (client, mut events) = BinancePublicClient::new(BinancePublicConfig::new(server.url()))
+        .context("building the Binance public client")?;
+    client.connect().await?;
+    let mut streams = Vec::new();
+    for symbol in ["BTCUSDT", "ETHUSDT"] {
+        streams.push(StreamName::trade(symbol));
+        streams.push(StreamName::kline(symbol, Timeframe::S1));
+        streams.push(StreamName::book_ticker(symbol));
+    }
+    client.subscribe(&streams).await?;
+    eprintln!(
+        "subscribed: {}",
+        streams
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
 
     let stop = tokio::time::sleep(args.duration);
     tokio::pin!(stop);
-    let drop_at = tokio::time::sleep(args.duration / 2);
-    tokio::pin!(drop_at);
-    let mut dropped = false;
+    let cut_at = tokio::time::sleep(args.duration / 2);
+    tokio::pin!(cut_at);
+    let mut cut = false;
     loop {
         tokio::select! {
             _ = &mut stop => break,
             _ = tokio::signal::ctrl_c() => break,
-            _ = &mut drop_at, if !dropped => {
-                dropped = true;
-                eprintln!("simulator: dropping every connection");
-                server.drop_all();
+            _ = &mut cut_at, if !cut => {
+                cut = true;
+                eprintln!("simulator: cutting every connection (as Binance does at 24 h)");
+                sim.force_disconnect_all();
             }
             event = events.next() => match event {
-                Some(event) => print_event(&event, args.jsonl),
+                Some(PublicEvent::Message(msg)) => {
+                    for event in msg.into_market_events() {
+                        print_event(&event, args.jsonl)?;
+                    }
+                }
+                Some(PublicEvent::Reconnecting { attempt, delay, .. }) => {
+                    eprintln!("reconnecting (attempt {attempt}, in {delay:?})");
+                }
+                Some(PublicEvent::Connected) => eprintln!("connected"),
+                Some(PublicEvent::Disconnected { reason }) => {
+                    eprintln!("disconnected: {reason}");
+                    break;
+                }
+                Some(other) => eprintln!("{other:?}"),
                 None => break,
             },
         }
     }
-    let health = conn.health();
-    conn.disconnect().await;
-    println!("{}", serde_json::to_string(&health)?);
+    let health = client.health();
+    client.disconnect().await;
+    eprintln!("{}", serde_json::to_string(&health)?);
     Ok(())
 }
 
-fn print_event(event: &WebSocketEvent<String>, jsonl: bool) {
-    let line = match event {
-        WebSocketEvent::Message(text) if jsonl => text.clone(),
-        WebSocketEvent::Message(text) => format!("message   {text}"),
-        WebSocketEvent::Connected => json_or(jsonl, r#"{"event":"connected"}"#, "connected".into()),
-        WebSocketEvent::Reconnecting { attempt, delay } => json_or(
-            jsonl,
-            &format!(
-                r#"{{"event":"reconnecting","attempt":{attempt},"delay_ms":{}}}"#,
-                delay.as_millis()
-            ),
-            format!("reconnecting (attempt {attempt}, in {delay:?})"),
+fn print_event(event: &MarketEvent, jsonl: bool) -> anyhow::Result<()> {
+    if jsonl {
+        println!("{}", serde_json::to_string(event)?);
+        return Ok(());
+    }
+    match event {
+        MarketEvent::Trade(t) => println!(
+            "trade   {:<10} {:>5} {} @ {}",
+            t.venue_symbol, t.side, t.amount, t.price
         ),
-        WebSocketEvent::Disconnected { reason } => json_or(
-            jsonl,
-            &serde_json::json!({"event": "disconnected", "reason": reason}).to_string(),
-            format!("disconnected: {reason}"),
+        MarketEvent::Candle(c) => println!(
+            "candle  {:<10} {} o {} h {} l {} c {} v {}{}",
+            c.venue_symbol,
+            c.timeframe,
+            c.open,
+            c.high,
+            c.low,
+            c.close,
+            c.volume,
+            if c.closed { "  (closed)" } else { "" }
         ),
-        WebSocketEvent::Error(e) => json_or(
-            jsonl,
-            &serde_json::json!({"event": "error", "message": e.to_string()}).to_string(),
-            format!("error: {e}"),
+        MarketEvent::Ticker(t) => println!(
+            "bbo     {:<10} {} x {}  /  {} x {}",
+            t.venue_symbol,
+            opt(&t.bid),
+            opt(&t.bid_amount),
+            opt(&t.ask),
+            opt(&t.ask_amount)
         ),
-    };
-    println!("{line}");
+        other => println!("{}", serde_json::to_string(other)?),
+    }
+    Ok(())
 }
 
-fn json_or(jsonl: bool, json: &str, text: String) -> String {
-    if jsonl { json.to_owned() } else { text }
+fn opt(v: &Option<tradewire::core::Decimal>) -> String {
+    v.map_or_else(|| "-".to_owned(), |d| d.to_string())
 }
 
 #[cfg(test)]

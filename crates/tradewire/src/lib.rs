@@ -7,8 +7,11 @@
 //!   symbols, timeframes, errors and secrets.
 //! - [`websockets`]: the supervised WebSocket transport (native and browser).
 //! - [`rest`]: the HTTP transport.
-//! - `binance` (feature `binance`, on by default): Binance spot — stream decoding and
-//!   normalization, stream names, REST/WebSocket API market-data responses.
+//! - `binance` (feature `binance`, on by default): Binance spot — public WebSocket client with a
+//!   local order book, public and signed REST clients, the WebSocket API session client with the
+//!   user data stream, stream decoding and normalization.
+//! - `deribit` (feature `deribit`, on by default): Deribit — JSON-RPC 2.0 public and private
+//!   WebSocket clients (one file per method), decoding and normalization.
 //!
 //! ```
 //! use tradewire::websockets::{WebSocketClientBuilder, Frame};
@@ -25,3 +28,6 @@ pub use tradewire_websockets as websockets;
 /// Binance spot (feature `binance`, on by default): see [`tradewire_binance`].
 #[cfg(feature = "binance")]
 pub use tradewire_binance as binance;
+/// Deribit (feature `deribit`, on by default): see [`tradewire_deribit`].
+#[cfg(feature = "deribit")]
+pub use tradewire_deribit as deribit;

@@ -95,6 +95,15 @@ pub enum Error {
     /// The request could not be encoded or the response not decoded.
     #[error("decode error: {0}")]
     Decode(String),
+    /// `connect()` or `wait_authenticated()` did not complete within
+    /// [`DeribitConfig::connect_timeout`](crate::DeribitConfig::connect_timeout).
+    #[error("{operation} timed out after {after:?}")]
+    Timeout {
+        /// What timed out: `"connect"` or `"authentication"`.
+        operation: &'static str,
+        /// The bound.
+        after: std::time::Duration,
+    },
     /// The response had the wrong shape (e.g. a notification where a response was expected).
     #[error("unexpected response: {0}")]
     Unexpected(String),

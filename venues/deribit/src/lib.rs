@@ -53,7 +53,7 @@ pub use normalize::{
 pub use private::websocket::client::DeribitPrivateClient;
 pub use private::websocket::{AuthResult, AuthStatus, Grant, PrivateSession, Token};
 pub use public::websocket::client::DeribitPublicClient;
-pub use session::{CONNECTION_ID_BASE, DeribitConfig, DeribitEvent, DeribitEvents};
+pub use session::{CONNECTION_ID_BASE, DeribitConfig, DeribitEvent, DeribitEvents, ResyncCause};
 
 /// Production endpoint: `wss://www.deribit.com/ws/api/v2`.
 pub const WS_URL: &str = "wss://www.deribit.com/ws/api/v2";

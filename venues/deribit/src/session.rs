@@ -2,7 +2,7 @@
 //! (authentication, heartbeat, the subscription replay), what is answered on the socket task
 //! (`test_request` → `public/test`), and the event stream that checks book continuity.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -188,15 +188,15 @@ impl Protocol for DeribitProtocol {
 pub enum DeribitEvent {
     /// A decoded notification (or a late response).
     Message(DeribitMessage),
-    /// A book channel broke its chain (`prev_change_id` ≠ the last `change_id`): the update
-    /// was dropped and the channel re-subscribed; a fresh snapshot follows.
+    /// A book channel can no longer be trusted — it broke its chain (`prev_change_id` ≠ the
+    /// last `change_id`; the update was dropped) or notifications were dropped
+    /// ([`ResyncCause::Lagged`]): the channel was re-subscribed and a fresh snapshot follows.
+    /// Deltas arriving before that snapshot are dropped.
     BookResync {
         /// The channel.
         channel: String,
-        /// The `change_id` the next update should have named as `prev_change_id`.
-        expected_prev: u64,
-        /// The `prev_change_id` it named.
-        got_prev: Option<u64>,
+        /// Why.
+        cause: ResyncCause,
     },
     /// A connection is up (auth, heartbeat and subscriptions were replayed).
     Connected,
@@ -216,6 +216,26 @@ pub enum DeribitEvent {
     Error(WsError),
 }
 
+/// Why a book channel was re-synchronized ([`DeribitEvent::BookResync`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResyncCause {
+    /// An update's `prev_change_id` was not the last `change_id`.
+    Gap {
+        /// The `change_id` the update should have named as `prev_change_id`.
+        expected_prev: u64,
+        /// The `prev_change_id` it named.
+        got_prev: Option<u64>,
+    },
+    /// The consumer was too slow and notifications were dropped
+    /// ([`WsError::Lagged`], yielded just before as [`DeribitEvent::Error`]): every book
+    /// channel is re-synchronized, since any of them may have lost an update (or its
+    /// snapshot).
+    Lagged {
+        /// Notifications dropped.
+        dropped: u64,
+    },
+}
+
 /// The event stream of a client: notifications, with every book channel's `change_id` chain
 /// checked.
 pub struct DeribitEvents {
@@ -223,6 +243,8 @@ pub struct DeribitEvents {
     conn: Connection<DeribitMessage>,
     protocol: Arc<DeribitProtocol>,
     last_change: HashMap<String, u64>,
+    /// Events to yield before polling the connection again (resyncs after a lag).
+    queued: VecDeque<DeribitEvent>,
 }
 
 impl std::fmt::Debug for DeribitEvents {
@@ -244,6 +266,7 @@ impl DeribitEvents {
             conn,
             protocol,
             last_change: HashMap::new(),
+            queued: VecDeque::new(),
         }
     }
 
@@ -268,18 +291,49 @@ impl DeribitEvents {
             None => None,
             Some(last) => {
                 let channel = b.channel.clone();
-                self.last_change.remove(&channel);
-                for frame in self.protocol.resync_frames(&channel) {
-                    if let Err(e) = self.conn.send_frame(frame) {
-                        tracing::warn!(%channel, error = %e, "deribit: book resync not sent");
-                    }
-                }
-                Some(DeribitEvent::BookResync {
+                let got_prev = b.update.prev_seq;
+                Some(self.resync(
                     channel,
-                    expected_prev: last,
-                    got_prev: b.update.prev_seq,
-                })
+                    ResyncCause::Gap {
+                        expected_prev: last,
+                        got_prev,
+                    },
+                ))
             }
+        }
+    }
+
+    /// Forgets `channel`'s chain and re-subscribes it (a fresh snapshot follows).
+    fn resync(&mut self, channel: String, cause: ResyncCause) -> DeribitEvent {
+        self.last_change.remove(&channel);
+        for frame in self.protocol.resync_frames(&channel) {
+            if let Err(e) = self.conn.send_frame(frame) {
+                tracing::warn!(%channel, error = %e, "deribit: book resync not sent");
+            }
+        }
+        DeribitEvent::BookResync { channel, cause }
+    }
+
+    /// Notifications were dropped: every book channel (with a chain, or subscribed and
+    /// still waiting for its snapshot, which may be what was lost) is re-synchronized.
+    fn on_lagged(&mut self, dropped: u64) {
+        let mut channels: Vec<String> = self.last_change.keys().cloned().collect();
+        for ch in self
+            .protocol
+            .public_channels
+            .list()
+            .into_iter()
+            .chain(self.protocol.private_channels.list())
+        {
+            if ch.starts_with("book.") && !channels.contains(&ch) {
+                channels.push(ch);
+            }
+        }
+        channels.sort();
+        for channel in channels {
+            tracing::warn!(%channel, dropped, "deribit: notifications dropped, book resync");
+            let event = self.resync(channel, ResyncCause::Lagged { dropped });
+            self.queued.push_back(event);
         }
     }
 }
@@ -289,6 +343,9 @@ impl Stream for DeribitEvents {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<DeribitEvent>> {
         loop {
+            if let Some(e) = self.queued.pop_front() {
+                return Poll::Ready(Some(e));
+            }
             let event = match Pin::new(&mut self.inner).poll_next(cx) {
                 Poll::Ready(Some(e)) => e,
                 Poll::Ready(None) => return Poll::Ready(None),
@@ -307,6 +364,10 @@ impl Stream for DeribitEvents {
                 WebSocketEvent::Disconnected { reason } => {
                     self.last_change.clear();
                     Some(DeribitEvent::Disconnected { reason })
+                }
+                WebSocketEvent::Error(WsError::Lagged { dropped }) => {
+                    self.on_lagged(dropped);
+                    Some(DeribitEvent::Error(WsError::Lagged { dropped }))
                 }
                 WebSocketEvent::Error(e) => Some(DeribitEvent::Error(e)),
             };
@@ -336,10 +397,15 @@ pub struct DeribitConfig {
     pub tier: crate::rate_limit::Tier,
     /// Enforce the rate limits locally.
     pub enforce_rate_limits: bool,
+    /// Bound of `connect()` (connection and, for the private client, authentication) and of
+    /// the private client's `wait_authenticated()`: past it they fail with
+    /// [`Error::Timeout`](crate::Error::Timeout).
+    pub connect_timeout: Duration,
 }
 
 impl DeribitConfig {
-    /// Defaults for `url`: 10 s requests, 30 s heartbeat, 60 s idle timeout, the default tier.
+    /// Defaults for `url`: 10 s requests, 10 s connect (and authentication) timeout, 30 s
+    /// heartbeat, 60 s idle timeout, the default tier.
     pub fn new(url: impl Into<String>) -> Self {
         DeribitConfig {
             ws: tradewire_websockets::WebSocketConfig::new(url),
@@ -349,7 +415,14 @@ impl DeribitConfig {
             refresh_margin: Duration::from_secs(60),
             tier: crate::rate_limit::Tier::default(),
             enforce_rate_limits: true,
+            connect_timeout: Duration::from_secs(10),
         }
+    }
+
+    /// Sets the bound of `connect()` and `wait_authenticated()`.
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.connect_timeout = d;
+        self
     }
 
     /// Sets the request timeout.

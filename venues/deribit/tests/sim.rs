@@ -14,7 +14,7 @@ use tradewire_deribit::private::websocket::subscribe::user_orders_channel;
 use tradewire_deribit::public::websocket::subscribe::book_channel;
 use tradewire_deribit::{
     AuthStatus, DeribitConfig, DeribitEvent, DeribitEvents, DeribitMessage, DeribitPrivateClient,
-    DeribitPublicClient, Error, ErrorCode, Grant,
+    DeribitPublicClient, Error, ErrorCode, Grant, ResyncCause,
 };
 use tradewire_mock::MockServer;
 use tradewire_mock::deribit::{self as sim, DOC_CLIENT_ID, DOC_CLIENT_SECRET, DeribitSim, WS_PATH};
@@ -201,6 +201,8 @@ async fn in_flight_request_fails_on_drop_and_is_not_resent() {
     let (server, sim) = DeribitSim::start().await.unwrap();
     let (client, _events) = DeribitPublicClient::new(config(&server)).unwrap();
     client.connect().await.unwrap();
+    // The connection-level set_heartbeat must not be the request that gets delayed.
+    wait_for(|| sim.requests_received("public/set_heartbeat") == 1).await;
     sim.delay_next_response(Duration::from_secs(3));
     let c = client.clone();
     let pending = tokio::spawn(async move { c.get_time().await });
@@ -223,6 +225,8 @@ async fn request_timeout() {
         DeribitPublicClient::new(config(&server).request_timeout(Duration::from_millis(200)))
             .unwrap();
     client.connect().await.unwrap();
+    // The connection-level set_heartbeat must not be the request that gets delayed.
+    wait_for(|| sim.requests_received("public/set_heartbeat") == 1).await;
     sim.delay_next_response(Duration::from_secs(2));
     let r = client.get_time().await;
     assert!(
@@ -272,5 +276,149 @@ async fn book_gap_triggers_resync_with_fresh_snapshot() {
         |e| matches!(e, DeribitEvent::Message(DeribitMessage::Book(b)) if b.update.is_snapshot()),
     )
     .await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connect_and_wait_authenticated_time_out() {
+    let (server, sim) = DeribitSim::start().await.unwrap();
+    let timeout = Duration::from_millis(300);
+    // The auth response is held back longer than the bound: a typed timeout.
+    sim.delay_next_response(Duration::from_secs(2));
+    let (client, _events) = DeribitPrivateClient::new(
+        config(&server).connect_timeout(timeout),
+        creds(),
+        Grant::ClientSignature,
+    )
+    .unwrap();
+    let e = client.connect().await.unwrap_err();
+    assert_eq!(
+        e,
+        Error::Timeout {
+            operation: "connect",
+            after: timeout
+        }
+    );
+    client.disconnect().await;
+
+    // wait_authenticated alone: the connection is up, the auth answer late.
+    sim.delay_next_response(Duration::from_millis(900));
+    let (client, _events) = DeribitPrivateClient::new(
+        config(&server).connect_timeout(timeout),
+        creds(),
+        Grant::ClientSignature,
+    )
+    .unwrap();
+    tradewire_websockets::WebSocketConnection::connect(client.connection())
+        .await
+        .unwrap();
+    let e = client.wait_authenticated().await.unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::Timeout {
+                operation: "authentication",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    // The answer arrives later; waiting again succeeds.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    client.wait_authenticated().await.unwrap();
+    assert_eq!(client.auth_status(), AuthStatus::Authenticated);
+    client.disconnect().await;
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_is_refreshed_in_the_background_until_the_client_is_dropped() {
+    let cfg = sim::DeribitConfig {
+        token_ttl: Duration::from_secs(1),
+        ..sim::DeribitConfig::default()
+    };
+    let (server, sim) = DeribitSim::start_with(cfg).await.unwrap();
+    let (client, events) =
+        DeribitPrivateClient::new(config(&server), creds(), Grant::ClientSignature).unwrap();
+    client.connect().await.unwrap();
+    assert_eq!(sim.requests_received("public/auth"), 1);
+    // No private call is made: only the background task refreshes (at ~0.9 s of each 1 s
+    // token), so after 2.5 s there were at least two refreshes.
+    wait_for(|| sim.requests_received("public/auth") >= 3).await;
+    assert_eq!(client.auth_status(), AuthStatus::Authenticated);
+    // The token is still valid for private calls.
+    client.get_positions(&Default::default()).await.unwrap();
+
+    // Dropped: the task ends (a refresh in flight at the drop may still complete).
+    let clone = client.clone();
+    drop(client);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(
+        sim.requests_received("public/auth") >= 4,
+        "clone keeps it alive"
+    );
+    drop(clone);
+    drop(events);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let after_drop = sim.requests_received("public/auth");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(sim.requests_received("public/auth"), after_drop);
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lagged_events_trigger_a_book_resync() {
+    let cfg = sim::DeribitConfig {
+        tick_rate: 50,
+        ..sim::DeribitConfig::default()
+    };
+    let (server, _sim) = DeribitSim::start_with(cfg).await.unwrap();
+    let mut config = config(&server);
+    config.notification_buffer = 4;
+    let (client, mut events) = DeribitPublicClient::new(config).unwrap();
+    client.connect().await.unwrap();
+    let channel = book_channel("BTC-PERPETUAL", "100ms");
+    client
+        .subscribe(&[
+            channel.clone(),
+            "trades.BTC-PERPETUAL.100ms".into(),
+            "ticker.BTC-PERPETUAL.100ms".into(),
+        ])
+        .await
+        .unwrap();
+    next_matching(
+        &mut events,
+        |e| matches!(e, DeribitEvent::Message(DeribitMessage::Book(b)) if b.update.is_snapshot()),
+    )
+    .await;
+    // A consumer that stops reading: notifications are dropped and reported.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    next_matching(&mut events, |e| {
+        matches!(
+            e,
+            DeribitEvent::Error(tradewire_websockets::WsError::Lagged { .. })
+        )
+    })
+    .await;
+    let resync = events.next().await.expect("stream ended");
+    match resync {
+        DeribitEvent::BookResync {
+            channel: c,
+            cause: ResyncCause::Lagged { dropped },
+        } => {
+            assert_eq!(c, channel);
+            assert!(dropped > 0);
+        }
+        other => panic!("expected a resync, got {other:?}"),
+    }
+    // The next book message is a fresh snapshot (deltas before it are dropped).
+    let first_book = next_matching(&mut events, |e| {
+        matches!(e, DeribitEvent::Message(DeribitMessage::Book(_)))
+    })
+    .await;
+    assert!(
+        matches!(&first_book, DeribitEvent::Message(DeribitMessage::Book(b)) if b.update.is_snapshot()),
+        "{first_book:?}"
+    );
     server.shutdown().await;
 }

@@ -8,8 +8,8 @@
 //! Secrets and tokens never appear in `Debug` output, logs or errors.
 
 use std::fmt;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, Weak};
 use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
@@ -182,6 +182,9 @@ pub struct AuthState {
     pending: AtomicU64,
     tokens: Mutex<Option<Tokens>>,
     logged_out: AtomicBool,
+    /// Held while a refresh is in flight: the background refresher and the check before a
+    /// private call never spend the same refresh token twice.
+    refreshing: tokio::sync::Mutex<()>,
 }
 
 impl fmt::Debug for AuthState {
@@ -214,6 +217,7 @@ impl AuthState {
             pending: AtomicU64::new(0),
             tokens: Mutex::new(None),
             logged_out: AtomicBool::new(false),
+            refreshing: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -314,6 +318,19 @@ impl AuthState {
         (t.expires_at.saturating_duration_since(Instant::now()) <= margin)
             .then(|| t.refresh.clone())
     }
+
+    /// How long until [`refresh_due`](Self::refresh_due) returns the token (zero when it
+    /// already does); `None` without tokens.
+    fn refresh_in(&self, margin: Duration) -> Option<Duration> {
+        let tokens = lock(&self.tokens);
+        let t = tokens.as_ref()?;
+        let margin = margin.min(t.lifetime / 10);
+        Some(
+            t.expires_at
+                .saturating_duration_since(Instant::now())
+                .saturating_sub(margin),
+        )
+    }
 }
 
 /// A private session: requests are only sent once authentication succeeded.
@@ -337,10 +354,20 @@ impl PrivateSession {
             }
             AuthStatus::Failed(e) => return Err(Error::Venue(e)),
         }
-        if let Some(refresh) = self.auth.refresh_due(self.refresh_margin) {
-            self.refresh(&refresh).await?;
+        self.refresh_if_due().await
+    }
+
+    /// Refreshes the access token when it is within the margin of expiring.
+    async fn refresh_if_due(&self) -> Result<()> {
+        if self.auth.refresh_due(self.refresh_margin).is_none() {
+            return Ok(());
         }
-        Ok(())
+        let _guard = self.auth.refreshing.lock().await;
+        // Another task may have refreshed while this one waited.
+        match self.auth.refresh_due(self.refresh_margin) {
+            Some(refresh) => self.refresh(&refresh).await,
+            None => Ok(()),
+        }
     }
 
     /// Exchanges the refresh token for new tokens (`grant_type=refresh_token`).
@@ -355,6 +382,7 @@ impl PrivateSession {
 
     /// Refreshes the access token now.
     pub async fn refresh_now(&self) -> Result<()> {
+        let _guard = self.auth.refreshing.lock().await;
         let refresh = lock(&self.auth.tokens)
             .as_ref()
             .map(|t| t.refresh.clone())
@@ -370,6 +398,55 @@ impl PrivateSession {
     ) -> Result<R> {
         self.ensure_authenticated().await?;
         self.session.call(method, params).await
+    }
+}
+
+/// Refreshes the access token in the background shortly before it expires, for as long as
+/// the session lives: the task holds only a [`Weak`] reference, and ends as soon as `closed`
+/// reports its sender dropped (the last client clone went away) or the session is gone.
+pub(crate) async fn refresh_loop(session: Weak<PrivateSession>, mut closed: watch::Receiver<()>) {
+    /// Re-check at least this often while there is nothing to refresh.
+    const IDLE: Duration = Duration::from_secs(60);
+    /// Wait after a failed refresh (e.g. the connection dropped meanwhile).
+    const RETRY: Duration = Duration::from_secs(1);
+    let mut status = match session.upgrade() {
+        Some(s) => s.auth.status.subscribe(),
+        None => return,
+    };
+    let mut retry_after = None;
+    loop {
+        status.borrow_and_update();
+        let wait = match retry_after.take() {
+            Some(d) => d,
+            None => {
+                let Some(s) = session.upgrade() else { return };
+                let authenticated = s.auth.status() == AuthStatus::Authenticated;
+                match s.auth.refresh_in(s.refresh_margin) {
+                    Some(d) if authenticated => d,
+                    _ => IDLE,
+                }
+            }
+        };
+        tokio::select! {
+            _ = closed.changed() => return,
+            // New tokens (auth, refresh, re-auth after a reconnect) or a status change:
+            // recompute the deadline.
+            changed = status.changed() => {
+                if changed.is_err() {
+                    return;
+                }
+                continue;
+            }
+            () = tradewire_websockets::runtime::sleep(wait) => {}
+        }
+        let Some(s) = session.upgrade() else { return };
+        if s.auth.status() != AuthStatus::Authenticated {
+            continue;
+        }
+        if let Err(e) = s.refresh_if_due().await {
+            tracing::warn!(error = %e, "deribit: background token refresh failed");
+            retry_after = Some(RETRY);
+        }
     }
 }
 

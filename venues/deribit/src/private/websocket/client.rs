@@ -1,11 +1,14 @@
 //! [`DeribitPrivateClient`]: authenticated trading over one JSON-RPC WebSocket connection.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
+use tokio::sync::watch;
 use tradewire_core::Credentials;
-use tradewire_websockets::{Connection, WebSocketConnection};
+use tradewire_websockets::{Connection, WebSocketConnection, runtime};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::message::DeribitMessage;
 use crate::message::DeribitOrder;
 use crate::message::DeribitPortfolio;
@@ -30,12 +33,24 @@ use crate::session::{DeribitConfig, DeribitEvents, DeribitProtocol, open};
 /// every connection, before the private resubscription and before any queued request; a
 /// private method called while the connection is not authenticated fails with
 /// [`Error::NotAuthenticated`](crate::Error::NotAuthenticated) and sends nothing. The access
-/// token is refreshed with the refresh token before it expires. Credentials and tokens are
-/// never printed.
+/// token is refreshed with the refresh token before it expires: checked before every private
+/// call, and by a background task (started by the first [`connect`](Self::connect)) that
+/// ends when the last clone of the client is dropped. Credentials and tokens are never
+/// printed.
 #[derive(Debug, Clone)]
 pub struct DeribitPrivateClient {
-    session: PrivateSession,
+    session: Arc<PrivateSession>,
     protocol: Arc<DeribitProtocol>,
+    shared: Arc<Shared>,
+}
+
+/// What the clones of one client share.
+#[derive(Debug)]
+struct Shared {
+    /// Dropped with the last clone: the background refresher sees its receiver close.
+    alive: watch::Sender<()>,
+    refresher_started: AtomicBool,
+    connect_timeout: Duration,
 }
 
 impl DeribitPrivateClient {
@@ -51,23 +66,63 @@ impl DeribitPrivateClient {
             Some(Arc::clone(&auth)),
         ));
         let (session, events) = open(&config, Arc::clone(&protocol))?;
-        let session = PrivateSession {
+        let session = Arc::new(PrivateSession {
             session,
             auth,
             refresh_margin: config.refresh_margin,
-        };
-        Ok((DeribitPrivateClient { session, protocol }, events))
+        });
+        let shared = Arc::new(Shared {
+            alive: watch::Sender::new(()),
+            refresher_started: AtomicBool::new(false),
+            connect_timeout: config.connect_timeout,
+        });
+        Ok((
+            DeribitPrivateClient {
+                session,
+                protocol,
+                shared,
+            },
+            events,
+        ))
     }
 
-    /// Connects and waits until authentication succeeded (or fails with the venue's error).
+    /// Connects and waits until authentication succeeded (or fails with the venue's error),
+    /// for at most [`DeribitConfig::connect_timeout`] ([`Error::Timeout`] past it). The
+    /// first call also starts the background token refresher.
     pub async fn connect(&self) -> Result<()> {
-        self.connection().connect().await?;
-        self.session.auth.wait_authenticated().await
+        self.start_refresher();
+        let after = self.shared.connect_timeout;
+        runtime::timeout(after, async {
+            self.connection().connect().await?;
+            self.session.auth.wait_authenticated().await
+        })
+        .await
+        .map_err(|_| Error::Timeout {
+            operation: "connect",
+            after,
+        })?
     }
 
-    /// Waits until the current connection is authenticated (e.g. after a reconnect).
+    /// Waits until the current connection is authenticated (e.g. after a reconnect), for at
+    /// most [`DeribitConfig::connect_timeout`] ([`Error::Timeout`] past it).
     pub async fn wait_authenticated(&self) -> Result<()> {
-        self.session.auth.wait_authenticated().await
+        let after = self.shared.connect_timeout;
+        runtime::timeout(after, self.session.auth.wait_authenticated())
+            .await
+            .map_err(|_| Error::Timeout {
+                operation: "authentication",
+                after,
+            })?
+    }
+
+    fn start_refresher(&self) {
+        if self.shared.refresher_started.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        runtime::spawn(crate::private::websocket::auth::refresh_loop(
+            Arc::downgrade(&self.session),
+            self.shared.alive.subscribe(),
+        ));
     }
 
     /// The authentication status.

@@ -47,6 +47,7 @@ use crate::session::{DeribitConfig, DeribitEvents, DeribitProtocol, open};
 pub struct DeribitPublicClient {
     session: Session,
     protocol: Arc<DeribitProtocol>,
+    connect_timeout: std::time::Duration,
 }
 
 impl DeribitPublicClient {
@@ -54,12 +55,28 @@ impl DeribitPublicClient {
     pub fn new(config: DeribitConfig) -> Result<(Self, DeribitEvents)> {
         let protocol = Arc::new(DeribitProtocol::new(config.heartbeat_secs, None));
         let (session, events) = open(&config, Arc::clone(&protocol))?;
-        Ok((DeribitPublicClient { session, protocol }, events))
+        Ok((
+            DeribitPublicClient {
+                session,
+                protocol,
+                connect_timeout: config.connect_timeout,
+            },
+            events,
+        ))
     }
 
-    /// Connects (the supervisor keeps reconnecting afterwards).
+    /// Connects, for at most [`DeribitConfig::connect_timeout`]
+    /// ([`Error::Timeout`](crate::Error::Timeout) past it); the supervisor keeps reconnecting
+    /// afterwards.
     pub async fn connect(&self) -> Result<()> {
-        Ok(self.connection().connect().await?)
+        let after = self.connect_timeout;
+        tradewire_websockets::runtime::timeout(after, self.connection().connect())
+            .await
+            .map_err(|_| crate::Error::Timeout {
+                operation: "connect",
+                after,
+            })??;
+        Ok(())
     }
 
     /// Closes the connection for good.
