@@ -29,6 +29,12 @@ pub trait Protocol: Send + Sync + 'static {
         Intercept::Pass
     }
 
+    /// Whether [`intercept`](Self::intercept) needs to see frames at all. Read once per
+    /// connection; protocols that never intercept return `false` and save a call per frame.
+    fn intercepts(&self) -> bool {
+        true
+    }
+
     /// Frames sent first on every new connection, before the tracked subscriptions and before
     /// queued sends: typically authentication. Called afresh each time (signatures carry
     /// timestamps).
@@ -41,4 +47,8 @@ pub trait Protocol: Send + Sync + 'static {
 #[derive(Debug, Default, Clone, Copy)]
 pub struct NoProtocol;
 
-impl Protocol for NoProtocol {}
+impl Protocol for NoProtocol {
+    fn intercepts(&self) -> bool {
+        false
+    }
+}

@@ -38,12 +38,15 @@ struct Link {
     restore: VecDeque<Frame>,
     /// Data frames received.
     received: u64,
+    /// The protocol wants to see inbound frames.
+    intercepts: bool,
 }
 
 impl Link {
-    fn new(socket: Socket, generation: u64, restore: VecDeque<Frame>) -> Self {
+    fn new(socket: Socket, generation: u64, restore: VecDeque<Frame>, intercepts: bool) -> Self {
         let now = Instant::now();
         Link {
+            intercepts,
             socket,
             generation,
             connected_at: now,
@@ -133,7 +136,12 @@ pub(crate) async fn run(shared: Arc<Shared>, mut commands: mpsc::UnboundedReceiv
                     // The replay is taken before the state says Connected, so that a venue
                     // protocol observing the state (e.g. a session logon) never sees a new
                     // connection as usable before its auth frames exist.
-                    let link = Link::new(socket, generation, shared.restore_frames());
+                    let link = Link::new(
+                        socket,
+                        generation,
+                        shared.restore_frames(),
+                        shared.protocol.intercepts(),
+                    );
                     shared.set_state(ConnectionState::Connected);
                     shared.inbound.push(Inbound::Connected);
                     tracing::info!(url = %shared.config.url, generation, "connected");
@@ -263,6 +271,13 @@ fn classify(
             link.received += 1;
             tally.frames += 1;
             tally.bytes += frame.len() as u64;
+            if !link.intercepts {
+                batch.push_back(Inbound::Frame {
+                    frame,
+                    generation: link.generation,
+                });
+                return Step::Done(Received::Ok);
+            }
             match shared.protocol.intercept(&frame) {
                 Intercept::Pass => batch.push_back(Inbound::Frame {
                     frame,
@@ -553,7 +568,12 @@ impl Renewing<'_> {
                     new: generation,
                 });
                 tracing::info!(generation, "renewal connected; overlapping");
-                let link = Link::new(*socket, generation, shared.restore_frames());
+                let link = Link::new(
+                    *socket,
+                    generation,
+                    shared.restore_frames(),
+                    shared.protocol.intercepts(),
+                );
                 *self.renewal = Renewal::Overlap {
                     link: Box::new(link),
                     since: Instant::now(),
