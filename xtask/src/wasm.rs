@@ -21,6 +21,7 @@ pub const WASM_CRATES: &[&str] = &[
     "tradewire-websockets",
     "tradewire-rest",
     "tradewire-binance",
+    "tradewire-deribit",
     "tradewire-browser-tests",
 ];
 
@@ -395,12 +396,14 @@ mod tests {
                 "-p",
                 "tradewire-binance",
                 "-p",
+                "tradewire-deribit",
+                "-p",
                 "tradewire-browser-tests"
             ]
         );
         assert_eq!(
             plan.display(),
-            "wasm-cargo build -p tradewire-core -p tradewire-websockets -p tradewire-rest -p tradewire-binance -p tradewire-browser-tests"
+            "wasm-cargo build -p tradewire-core -p tradewire-websockets -p tradewire-rest -p tradewire-binance -p tradewire-deribit -p tradewire-browser-tests"
         );
     }
 
