@@ -52,9 +52,21 @@ pub enum DeribitMessage {
     },
 }
 
-/// Raw JSON kept as sent (compared by text).
-#[derive(Debug, Clone)]
+/// Raw JSON kept as sent (compared by text). Its `Debug` output hides results that carry
+/// tokens (a late `public/auth` response): secrets never appear in `Debug`.
+#[derive(Clone)]
 pub struct RawJson(pub Box<RawValue>);
+
+impl std::fmt::Debug for RawJson {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = self.get();
+        if text.contains("\"access_token\"") || text.contains("\"refresh_token\"") {
+            write!(f, "RawJson([REDACTED: {} bytes with tokens])", text.len())
+        } else {
+            write!(f, "RawJson({text})")
+        }
+    }
+}
 
 impl RawJson {
     /// The JSON text.

@@ -19,7 +19,7 @@ use tradewire_websockets::{
 };
 
 use crate::message::DeribitMessage;
-use crate::private::websocket::auth::AuthState;
+use crate::private::websocket::auth::{AuthResult, AuthState};
 use crate::private::websocket::subscribe as private_subscribe;
 use crate::public::websocket::{set_heartbeat, subscribe, test, unsubscribe};
 
@@ -178,7 +178,20 @@ impl Protocol for DeribitProtocol {
                 }
                 Intercept::Swallow
             }
-            _ => Intercept::Pass,
+            Some(_) => {
+                // A token refresh answered after its caller timed out still carries the new
+                // tokens (the old refresh token is spent on the server): store them here, on the
+                // socket task, whoever waits for the response.
+                if let (Some(auth), Some(result)) = (&self.auth, m.result) {
+                    if result.get().contains("\"refresh_token\"") {
+                        if let Ok(r) = serde_json::from_str::<AuthResult>(result.get()) {
+                            auth.store(r);
+                        }
+                    }
+                }
+                Intercept::Pass
+            }
+            None => Intercept::Pass,
         }
     }
 }
