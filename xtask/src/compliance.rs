@@ -38,6 +38,9 @@ use crate::manifest;
 /// Every other crate (`crates/core`, `crates/tradewire`, and all `venues/*`) must be
 /// platform-neutral.
 pub const PLATFORM_CODE_ALLOWED: &[&str] = &[
+    // core: only the `MaybeSend` / `BoxFuture` / `BoxStream` aliases of the market-data traits
+    // (`Send` natively, not in single-threaded browsers), in `src/market_data.rs`.
+    "crates/core",
     "websockets",
     "rest",
     "crates/dashboard",

@@ -56,6 +56,7 @@ mod candle;
 mod decimal_serde;
 mod error;
 mod event;
+pub mod market_data;
 mod order;
 mod position;
 pub mod rate_limit;
@@ -75,6 +76,10 @@ pub use book::{
 pub use candle::Candle;
 pub use error::{DecodeError, Error, Result};
 pub use event::MarketEvent;
+pub use market_data::{
+    BoxFuture, BoxStream, Capabilities, FundingRate, MarketData, MarketDataSource, OpenInterest,
+    StreamOptions, SymbolInfo, TimeRange,
+};
 pub use order::Order;
 pub use position::Position;
 pub use secret::{ApiKey, ApiSecret, Credentials, Passphrase, REDACTED};
