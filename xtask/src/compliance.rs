@@ -1360,10 +1360,10 @@ mod tests {
             .file("rest/src/lib.rs", cfg)
             .file("crates/mock/Cargo.toml", "[package]\n")
             .file("crates/mock/src/main.rs", cfg)
-            .file("crates/core/Cargo.toml", target_toml)
-            .file("crates/core/src/lib.rs", "pub mod x;\n")
-            .file("crates/core/src/x.rs", cfg)
-            .file("crates/core/target/debug/build/gen.rs", cfg)
+            .file("crates/models/Cargo.toml", target_toml)
+            .file("crates/models/src/lib.rs", "pub mod x;\n")
+            .file("crates/models/src/x.rs", cfg)
+            .file("crates/models/target/debug/build/gen.rs", cfg)
             .file("crates/tradewire/Cargo.toml", "[package]\n")
             .file(
                 "crates/tradewire/src/lib.rs",
@@ -1373,12 +1373,12 @@ mod tests {
             f.hits(),
             vec![
                 (
-                    "crates/core/Cargo.toml".into(),
+                    "crates/models/Cargo.toml".into(),
                     4,
                     rule::WORKSPACE_PLATFORM_CFG
                 ),
                 (
-                    "crates/core/src/x.rs".into(),
+                    "crates/models/src/x.rs".into(),
                     2,
                     rule::WORKSPACE_PLATFORM_CFG
                 ),
