@@ -12,6 +12,10 @@
 //!   user data stream, stream decoding and normalization.
 //! - `deribit` (feature `deribit`, on by default): Deribit — JSON-RPC 2.0 public and private
 //!   WebSocket clients (one file per method), decoding and normalization.
+//! - [`data`]: the unified market-data API — [`DataApi`] builds a venue's
+//!   [`MarketData`](core::MarketData) client; [`Unified`] implements it over any venue's
+//!   [`MarketDataSource`](core::MarketDataSource) (sharded streams, stream options, REST
+//!   fallback for timeframes a venue cannot stream).
 //!
 //! ```
 //! use tradewire::websockets::{WebSocketClientBuilder, Frame};
@@ -24,6 +28,9 @@
 pub use tradewire_core as core;
 pub use tradewire_rest as rest;
 pub use tradewire_websockets as websockets;
+
+pub mod data;
+pub use data::{DataApi, Unified};
 
 /// Binance spot (feature `binance`, on by default): see [`tradewire_binance`].
 #[cfg(feature = "binance")]

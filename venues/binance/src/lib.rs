@@ -35,6 +35,7 @@ pub mod book;
 mod message;
 mod normalize;
 pub mod private;
+pub mod provider;
 pub mod public;
 pub mod rate_limit;
 mod rest_types;

@@ -34,6 +34,7 @@ mod message;
 mod normalize;
 mod num;
 pub mod private;
+pub mod provider;
 pub mod public;
 pub mod rate_limit;
 mod session;
