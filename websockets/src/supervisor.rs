@@ -237,16 +237,21 @@ async fn on_incoming(
 ) -> Received {
     match classify(shared, link, item, batch, now, tally) {
         Step::Done(received) => received,
-        Step::Reply(reply) => {
-            let len = reply.len() as u64;
-            if let Err(e) = link.socket.send(reply).await {
-                return Received::Ended(DisconnectReason::Error {
-                    message: e.to_string(),
-                });
-            }
+        Step::Reply(reply) => send_reply(shared, link, reply).await,
+    }
+}
+
+/// Writes a protocol reply (e.g. a venue pong) on `link`.
+async fn send_reply(shared: &Shared, link: &mut Link, reply: Frame) -> Received {
+    let len = reply.len() as u64;
+    match link.socket.send(reply).await {
+        Ok(()) => {
             shared.metrics.on_sent(len);
             Received::Ok
         }
+        Err(e) => Received::Ended(DisconnectReason::Error {
+            message: e.to_string(),
+        }),
     }
 }
 
@@ -455,16 +460,7 @@ async fn session(
                     let Some(item) = primary.socket.try_recv() else { break };
                     outcome = match classify(shared, &mut primary, Some(item), &mut batch, now, &mut tally) {
                         Step::Done(received) => received,
-                        Step::Reply(reply) => {
-                            let len = reply.len() as u64;
-                            match primary.socket.send(reply).await {
-                                Ok(()) => {
-                                    shared.metrics.on_sent(len);
-                                    Received::Ok
-                                }
-                                Err(e) => Received::Ended(DisconnectReason::Error { message: e.to_string() }),
-                            }
-                        }
+                        Step::Reply(reply) => send_reply(shared, &mut primary, reply).await,
                     };
                 }
                 tally.flush(shared, now);
