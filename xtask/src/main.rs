@@ -3,12 +3,15 @@
 //! - `cargo xtask compliance [--root PATH]`: structural rules for `venues/*` crates (no platform
 //!   code, no socket crates, unit tests in every method file, thin clients, credential-free public
 //!   clients) and for the workspace (platform cfgs only in the allowed crates). See [`compliance`].
+//! - `cargo xtask capabilities [--check]`: rewrite (or, with `--check`, verify) README.md's
+//!   venue × capability table from each provider's `capabilities()`. See [`capabilities`].
 //! - `cargo xtask wasm build|test [-p CRATE]...`: build or test crates for
 //!   `wasm32-unknown-unknown`, through the `wasm-cargo` wrapper when it is installed. See [`wasm`].
 //!
 //! Adding a subcommand: one module with an `Args` (clap) and a `run(&Args) -> Result<ExitCode>`,
 //! plus one variant in [`Command`] and one arm in `main`.
 
+mod capabilities;
 mod compliance;
 mod conformance;
 mod lexer;
@@ -32,6 +35,8 @@ struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Rewrite README.md's venue × capability table from the code (`--check`: fail if stale).
+    Capabilities(capabilities::Args),
     /// Check venue crates and the workspace against the project's structural rules.
     Compliance(compliance::Args),
     /// Decode the conformance corpus with each supported venue and compare every expected value.
@@ -45,6 +50,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
+        Command::Capabilities(args) => capabilities::run(args),
         Command::Compliance(args) => compliance::run(args),
         Command::Conformance(args) => conformance::run(args),
         Command::Wasm(args) => wasm::run(args),

@@ -1,9 +1,12 @@
 //! `tradewire`: the command line of the tradewire toolkit.
 
+mod candles;
+mod common;
 mod decode;
 mod demo;
 mod order;
 mod stream;
+mod symbols;
 
 use clap::{Parser, Subcommand};
 
@@ -17,15 +20,20 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Offline demo: starts the built-in venue simulator on 127.0.0.1 and streams from it,
-    /// through a connection drop, printing every event.
+    /// Offline demo: starts the Binance and Deribit simulators on 127.0.0.1 and runs the
+    /// unified market-data API against them, through a connection drop (a live view on a
+    /// terminal, JSON lines otherwise).
     Demo(demo::Args),
     /// Decode raw WebSocket frames (one per line on stdin; binary frames as `b64:<base64>`)
     /// into normalized JSON events, one per line on stdout.
     Decode(decode::Args),
-    /// Stream live market data as normalized JSON lines (reconnects and resubscribes after a
-    /// connection drop).
+    /// Stream live market data of any venue as normalized JSON lines (reconnects and
+    /// resubscribes after a connection drop).
     Stream(stream::Args),
+    /// Download historical candles to CSV or JSON lines, in chunks, resuming an existing file.
+    Candles(candles::Args),
+    /// List a venue's instruments as JSON lines.
+    Symbols(symbols::Args),
     /// Place, cancel or list orders (credentials from the environment); prints normalized
     /// orders as JSON lines.
     Order(order::Args),
@@ -70,6 +78,8 @@ fn main() -> std::process::ExitCode {
             Command::Demo(args) => demo::run(args).await,
             Command::Decode(args) => decode::run(args),
             Command::Stream(args) => stream::run(args).await,
+            Command::Candles(args) => candles::run(args).await,
+            Command::Symbols(args) => symbols::run(args).await,
             Command::Order(args) => order::run(args).await,
         }
     });

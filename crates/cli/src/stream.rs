@@ -1,22 +1,27 @@
-//! `tradewire stream <venue> …`: live market data as normalized JSON lines (`docs/events.md`).
+//! `tradewire stream <venue> <kind> <symbol>...`: live market data of any venue as normalized
+//! JSON lines (`docs/events.md`).
 //!
-//! The connection is supervised: after a drop it reconnects, re-subscribes and goes on (the
-//! reconnection is reported on stderr, stdout carries only events). `--limit N` exits 0 after
-//! N printed events; Ctrl-C exits 0.
+//! Every venue goes through the unified API (`DataApi` → `MarketData`): symbols in canonical
+//! or venue spelling, any number of them, candle streams shaped by `--only-closed` and
+//! `--throttle`, books maintained locally and printed as top-`--depth` snapshots. The
+//! connections reconnect and resubscribe on their own; a stream that ends is opened again
+//! with a growing delay. `--limit N` exits 0 after N printed events; Ctrl-C exits 0.
 //!
-//! Books are maintained locally (`OrderBook` with `SequenceRule::PrevSeq`) and printed after
-//! every applied update as a `"kind":"snapshot"` line with the top `--depth` levels per side
-//! and `last_seq` = the `change_id` the book is at. After a gap (a broken `prev_change_id`
-//! chain, dropped notifications, a reconnect) the book is cleared and nothing is printed until
-//! the fresh snapshot arrived.
+//! One Deribit instrument without candle shaping uses the dedicated Deribit client below,
+//! which also reports reconnections on stderr and honours `--interval`. Its books are
+//! maintained locally (`OrderBook` with `SequenceRule::PrevSeq`) and printed after every
+//! applied update as a `"kind":"snapshot"` line with the top `--depth` levels per side and
+//! `last_seq` = the `change_id` the book is at. After a gap (a broken `prev_change_id` chain,
+//! dropped notifications, a reconnect) the book is cleared and nothing is printed until the
+//! fresh snapshot arrived.
 
-use std::io::Write;
 use std::time::Duration;
 
 use anyhow::Context;
 use futures::StreamExt;
 use tradewire::core::{
-    BookError, BookKind, BookUpdate, MarketEvent, OrderBook, SequenceRule, Venue,
+    BookError, BookKind, BookUpdate, BoxStream, MarketData, MarketEvent, OrderBook, SequenceRule,
+    StreamOptions, Symbol, Timeframe, Venue,
 };
 use tradewire::websockets::{ReconnectPolicy, WebSocketConfig};
 use tradewire_deribit::public::websocket::subscribe::{
@@ -24,17 +29,47 @@ use tradewire_deribit::public::websocket::subscribe::{
 };
 use tradewire_deribit::{DeribitConfig, DeribitEvent, DeribitMessage, DeribitPublicClient};
 
+use crate::{UsageError, common};
+
 /// Options of `tradewire stream`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    #[command(subcommand)]
-    venue: VenueArgs,
-}
-
-#[derive(Debug, clap::Subcommand)]
-enum VenueArgs {
-    /// Deribit (JSON-RPC over WebSocket).
-    Deribit(DeribitArgs),
+    /// The venue: binance or deribit.
+    venue: String,
+    /// What to stream.
+    #[arg(value_enum)]
+    kind: Kind,
+    /// Symbols, canonical (BTC/USDT, BTC/USD:BTC) or the venue's spelling (BTCUSDT,
+    /// BTC-PERPETUAL).
+    #[arg(required = true, value_name = "SYMBOL")]
+    symbols: Vec<String>,
+    /// Candle timeframe for `ohlcv` (1s 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M, as
+    /// the venue supports; Deribit also accepts its resolutions 1 3 5 … 720 1D).
+    #[arg(long, default_value = "1m")]
+    timeframe: String,
+    /// `ohlcv`: print a candle only once it is closed.
+    #[arg(long)]
+    only_closed: bool,
+    /// `ohlcv`: at most one candle per symbol per interval (e.g. 500ms), the latest wins.
+    #[arg(long, value_parser = crate::demo::parse_duration)]
+    throttle: Option<Duration>,
+    /// Book levels printed per side.
+    #[arg(long, default_value_t = 10)]
+    depth: usize,
+    /// The venue's WebSocket base (wss://stream.binance.com:9443,
+    /// wss://www.deribit.com/ws/api/v2); production when omitted.
+    #[arg(long)]
+    url: Option<String>,
+    /// The venue's REST base (https://api.binance.com); production when omitted.
+    #[arg(long)]
+    rest_url: Option<String>,
+    /// Exit 0 after this many events.
+    #[arg(long, value_name = "N")]
+    limit: Option<u64>,
+    /// Deribit: subscription interval of trades, book and ticker channels (`raw` needs an
+    /// authenticated connection).
+    #[arg(long, default_value = "100ms")]
+    interval: String,
 }
 
 /// What to stream.
@@ -50,30 +85,15 @@ pub enum Kind {
     Ohlcv,
 }
 
-/// Options of `tradewire stream deribit`.
-#[derive(Debug, clap::Args)]
-pub struct DeribitArgs {
-    /// What to stream.
-    #[arg(value_enum)]
+/// Options of the dedicated Deribit path (one instrument, no candle shaping).
+#[derive(Debug)]
+struct DeribitArgs {
     kind: Kind,
-    /// The Deribit instrument, e.g. BTC-PERPETUAL.
     instrument: String,
-    /// Candle timeframe for `ohlcv`: 1m 3m 5m 15m 30m 1h 2h 6h 12h 1d (or Deribit's own
-    /// resolution: 1 3 5 15 30 60 120 360 720 1D).
-    #[arg(long, default_value = "1m")]
     timeframe: String,
-    /// The WebSocket endpoint.
-    #[arg(long, default_value = tradewire_deribit::WS_URL)]
     url: String,
-    /// Exit 0 after this many events.
-    #[arg(long, value_name = "N")]
     limit: Option<u64>,
-    /// Book levels printed per side.
-    #[arg(long, default_value_t = 10)]
     depth: usize,
-    /// Subscription interval of trades, book and ticker channels (`raw` needs an
-    /// authenticated connection).
-    #[arg(long, default_value = "100ms")]
     interval: String,
 }
 
@@ -109,16 +129,142 @@ pub fn deribit_resolution(timeframe: &str) -> anyhow::Result<&'static str> {
 
 /// Runs the command.
 pub async fn run(args: Args) -> anyhow::Result<()> {
-    match args.venue {
-        VenueArgs::Deribit(args) => deribit(args).await,
+    let venue = common::parse_venue(&args.venue)?;
+    if args.kind != Kind::Ohlcv && (args.only_closed || args.throttle.is_some()) {
+        return Err(UsageError("--only-closed and --throttle apply to ohlcv only".into()).into());
     }
+    // One Deribit instrument, candles unshaped: the dedicated client, which reports
+    // reconnections on stderr and honours --interval.
+    let single_deribit = match args.symbols.as_slice() {
+        [s] if venue == Venue::Deribit && !args.only_closed && args.throttle.is_none() => {
+            let symbol = common::parse_symbol(venue, s)?;
+            tradewire_deribit::symbol_instrument(&symbol)
+        }
+        _ => None,
+    };
+    if let Some(instrument) = single_deribit {
+        let args = DeribitArgs {
+            kind: args.kind,
+            instrument,
+            timeframe: args.timeframe,
+            url: args
+                .url
+                .unwrap_or_else(|| tradewire_deribit::WS_URL.to_owned()),
+            limit: args.limit,
+            depth: args.depth,
+            interval: args.interval,
+        };
+        return deribit(args).await;
+    }
+    unified(venue, args).await
 }
 
-/// Writes one event as a JSON line and flushes (readers see lines as they come).
-fn print(out: &mut impl Write, event: &MarketEvent) -> anyhow::Result<()> {
-    serde_json::to_writer(&mut *out, event).context("writing stdout")?;
-    out.write_all(b"\n").context("writing stdout")?;
-    out.flush().context("writing stdout")
+/// Opens the stream `args` asks for, every item a normalized event.
+async fn open(
+    md: &dyn MarketData,
+    kind: Kind,
+    symbols: &[Symbol],
+    timeframe: Timeframe,
+    opts: StreamOptions,
+    depth: usize,
+) -> tradewire::core::Result<BoxStream<'static, tradewire::core::Result<MarketEvent>>> {
+    let symbols = symbols.to_vec();
+    Ok(match kind {
+        Kind::Trades => Box::pin(
+            md.stream_trades(symbols)
+                .await?
+                .map(|r| r.map(MarketEvent::Trade)),
+        ),
+        Kind::Book => Box::pin(
+            md.stream_order_book(symbols, depth)
+                .await?
+                .map(|r| r.map(MarketEvent::Book)),
+        ),
+        Kind::Ticker => Box::pin(
+            md.stream_ticker(symbols)
+                .await?
+                .map(|r| r.map(MarketEvent::Ticker)),
+        ),
+        Kind::Ohlcv => Box::pin(
+            md.stream_ohlcv_multi(symbols, timeframe, opts)
+                .await?
+                .map(|r| r.map(MarketEvent::Candle)),
+        ),
+    })
+}
+
+/// Any venue through the unified API (`DataApi`).
+async fn unified(venue: Venue, args: Args) -> anyhow::Result<()> {
+    let symbols = args
+        .symbols
+        .iter()
+        .map(|s| common::parse_symbol(venue, s))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let md = common::client(venue, args.url.as_deref(), args.rest_url.as_deref())?;
+    let caps = md.capabilities();
+    let timeframe = if args.kind == Kind::Ohlcv {
+        let tf = if venue == Venue::Deribit {
+            // Deribit users may write the venue's resolution (60, 1D).
+            deribit_resolution(&args.timeframe)
+                .ok()
+                .and_then(tradewire_deribit::resolution_timeframe)
+                .map_or_else(|| args.timeframe.clone(), |tf| tf.to_string())
+        } else {
+            args.timeframe.clone()
+        };
+        common::parse_timeframe(venue, &tf, &common::stream_or_poll_timeframes(&caps))?
+    } else {
+        Timeframe::M1
+    };
+    if args.limit == Some(0) {
+        return Ok(());
+    }
+    let opts = StreamOptions {
+        only_closed: args.only_closed,
+        throttle: args.throttle,
+        dedupe: false,
+    };
+    let mut stream = open(&*md, args.kind, &symbols, timeframe, opts, args.depth)
+        .await
+        .map_err(|e| common::explain(venue, e))
+        .context("cannot open the stream")?;
+    let mut out = std::io::stdout().lock();
+    let mut printed = 0u64;
+    let mut backoff = Duration::from_millis(250);
+    loop {
+        let item = tokio::select! {
+            _ = tokio::signal::ctrl_c() => return Ok(()),
+            item = stream.next() => item,
+        };
+        match item {
+            Some(Ok(event)) => {
+                common::print_event(&mut out, &event)?;
+                printed += 1;
+                backoff = Duration::from_millis(250);
+                if args.limit.is_some_and(|limit| printed >= limit) {
+                    return Ok(());
+                }
+            }
+            // The connections reconnect on their own; what they report is informational.
+            Some(Err(e)) => eprintln!("warning: {e}"),
+            // The connection gave up: open the stream again, with a growing delay.
+            None => loop {
+                eprintln!("stream ended; reconnecting in {backoff:?}");
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => return Ok(()),
+                    _ = tokio::time::sleep(backoff) => {}
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(30));
+                match open(&*md, args.kind, &symbols, timeframe, opts, args.depth).await {
+                    Ok(s) => {
+                        stream = s;
+                        break;
+                    }
+                    Err(e) => eprintln!("warning: reconnecting: {e}"),
+                }
+            },
+        }
+    }
 }
 
 /// The local book and what it prints.
@@ -242,7 +388,7 @@ async fn deribit(args: DeribitArgs) -> anyhow::Result<()> {
         };
         let mut done = None;
         for event in &lines {
-            if let Err(e) = print(&mut out, event) {
+            if let Err(e) = common::print_event(&mut out, event) {
                 done = Some(Err(e));
                 break;
             }
