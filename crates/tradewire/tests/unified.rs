@@ -260,6 +260,55 @@ async fn only_closed_yields_each_closed_candle_once() {
     );
 }
 
+/// A drop while candles closed: the live stream jumps from the 1st minute to an update of the
+/// 4th. The two candles that closed meanwhile come from REST, closed and in order, before it.
+#[tokio::test]
+async fn candles_missed_during_a_drop_are_backfilled_from_rest() {
+    let btc = sym("BTC/USDT");
+    let tf = Timeframe::M1;
+    let script = vec![
+        candle(&btc, tf, HOUR_OPEN, 1, true),
+        // (disconnected for minutes 2 and 3)
+        candle(&btc, tf, HOUR_OPEN + 3 * MIN, 7, false),
+        candle(&btc, tf, HOUR_OPEN + 3 * MIN, 8, true),
+    ];
+    let fake = Fake::new(&[tf], &[tf], 5)
+        .with_script(script)
+        .with_clock(|| HOUR_OPEN + HOUR);
+    let unified = Unified::new(fake);
+    let opts = StreamOptions {
+        only_closed: true,
+        ..Default::default()
+    };
+    let out = collect(&unified, vec![btc.clone()], tf, opts).await;
+    // The fake's REST candles close at `open_time / MIN`.
+    assert_eq!(
+        summary(&out),
+        vec![
+            ("BTC/USDT".into(), HOUR_OPEN, 1, true),
+            (
+                "BTC/USDT".into(),
+                HOUR_OPEN + MIN,
+                (HOUR_OPEN + MIN) / MIN,
+                true
+            ),
+            (
+                "BTC/USDT".into(),
+                HOUR_OPEN + 2 * MIN,
+                (HOUR_OPEN + 2 * MIN) / MIN,
+                true
+            ),
+            ("BTC/USDT".into(), HOUR_OPEN + 3 * MIN, 8, true),
+        ]
+    );
+    let calls = unified.source().rest_calls.lock().unwrap().clone();
+    assert_eq!(calls.len(), 1, "one REST call for the gap");
+    assert_eq!(
+        calls[0].3,
+        TimeRange::new(HOUR_OPEN + MIN, HOUR_OPEN + 3 * MIN)
+    );
+}
+
 #[tokio::test]
 async fn without_options_everything_passes() {
     let btc = sym("BTC/USDT");

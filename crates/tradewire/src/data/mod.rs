@@ -15,6 +15,7 @@
 //! (`Send` natively, not in browsers).
 
 mod api;
+pub mod backfill;
 pub mod fallback;
 pub mod options;
 mod shard;

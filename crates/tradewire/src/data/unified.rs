@@ -9,6 +9,7 @@ use tradewire_core::{
     Timeframe, Trade, Venue,
 };
 
+use super::backfill::backfill;
 use super::fallback::{Clock, DEFAULT_POLL_GRACE, PollConfig, poll_candles, system_clock};
 use super::options::apply;
 use super::shard::{open_sharded, unique_symbols};
@@ -162,10 +163,11 @@ impl<S: MarketDataSource + 'static> MarketData for Unified<S> {
         Box::pin(async move {
             let caps = self.source.capabilities();
             let stream = if caps.stream_timeframes.contains(&timeframe) {
-                open_sharded(symbols, caps.max_streams_per_connection, |chunk| {
+                let live = open_sharded(symbols, caps.max_streams_per_connection, |chunk| {
                     self.source.stream_candles(chunk, timeframe)
                 })
-                .await?
+                .await?;
+                backfill(live, Arc::clone(&self.source), timeframe)
             } else if caps.rest_timeframes.contains(&timeframe) {
                 if symbols.is_empty() {
                     return Err(Error::InvalidArgument("no symbols to stream".into()));
