@@ -14,7 +14,9 @@
 //! | `24hrMiniTicker`, `1dTicker` | [`Ticker`] | `c` → `last`, 24h open/high/low/volumes |
 //! | `1hTicker`, `4hTicker` | [`Ticker`] | `last` and `time` only (the window is not 24h) |
 
-use tradewire_core::{BookKind, BookUpdate, Candle, Side, Symbol, Ticker, Timeframe, Trade, Venue};
+use tradewire_core::{
+    BookKind, BookUpdate, Candle, Decimal, Side, Symbol, Ticker, Timeframe, Trade, Venue,
+};
 
 use crate::message::{
     AggTradeEvent, AvgPriceEvent, BlockTradeEvent, BookTickerEvent, DepthUpdateEvent, KlineEvent,
@@ -24,8 +26,8 @@ use crate::message::{
 use crate::streams::{Channel, RollingWindow};
 use crate::symbols::resolve_cached;
 use crate::wire::{
-    RawAggTrade, RawAvgPrice, RawBlockTrade, RawBookTicker, RawDepth, RawDepthUpdate, RawKline,
-    RawMiniTicker, RawReferencePrice, RawRollingTicker, RawTicker, RawTrade,
+    RawAggTrade, RawAvgPrice, RawBookTicker, RawDepth, RawDepthUpdate, RawKline, RawMiniTicker,
+    RawReferencePrice, RawRollingTicker, RawTicker, RawTrade,
 };
 
 /// The taker's side from Binance's `m` ("is the buyer the market maker?"): when the buyer
@@ -56,20 +58,41 @@ fn instrument(venue_symbol: &str) -> (Option<Symbol>, String) {
     (resolve_cached(venue_symbol), venue_symbol.to_owned())
 }
 
+/// The core trade of a trade-like event (`trade`, `aggTrade`, `blockTrade`): the taker side
+/// from `m` (buyer is maker → the taker sold).
+#[inline]
+fn core_trade(
+    venue_symbol: &str,
+    id: u64,
+    price: Decimal,
+    amount: Decimal,
+    buyer_is_maker: bool,
+    time: i64,
+) -> Trade {
+    let (symbol, venue_symbol) = instrument(venue_symbol);
+    Trade {
+        venue: Venue::Binance,
+        symbol,
+        venue_symbol,
+        id: Some(id_string(id)),
+        price,
+        amount,
+        side: taker_side(buyer_is_maker),
+        time,
+    }
+}
+
 #[inline]
 pub(crate) fn trade(raw: RawTrade<'_>, channel: Option<Channel>) -> TradeEvent {
-    let (symbol, venue_symbol) = instrument(&raw.symbol);
     TradeEvent {
-        trade: Trade {
-            venue: Venue::Binance,
-            symbol,
-            venue_symbol,
-            id: Some(id_string(raw.id)),
-            price: raw.price.0,
-            amount: raw.qty.0,
-            side: taker_side(raw.buyer_is_maker),
-            time: raw.trade_time,
-        },
+        trade: core_trade(
+            &raw.symbol,
+            raw.id,
+            raw.price.0,
+            raw.qty.0,
+            raw.buyer_is_maker,
+            raw.trade_time,
+        ),
         event_time: raw.event_time,
         trade_id: raw.id,
         is_buyer_maker: raw.buyer_is_maker,
@@ -79,18 +102,15 @@ pub(crate) fn trade(raw: RawTrade<'_>, channel: Option<Channel>) -> TradeEvent {
 
 #[inline]
 pub(crate) fn agg_trade(raw: RawAggTrade<'_>, channel: Option<Channel>) -> AggTradeEvent {
-    let (symbol, venue_symbol) = instrument(&raw.symbol);
     AggTradeEvent {
-        trade: Trade {
-            venue: Venue::Binance,
-            symbol,
-            venue_symbol,
-            id: Some(id_string(raw.id)),
-            price: raw.price.0,
-            amount: raw.qty.0,
-            side: taker_side(raw.buyer_is_maker),
-            time: raw.trade_time,
-        },
+        trade: core_trade(
+            &raw.symbol,
+            raw.id,
+            raw.price.0,
+            raw.qty.0,
+            raw.buyer_is_maker,
+            raw.trade_time,
+        ),
         event_time: raw.event_time,
         agg_trade_id: raw.id,
         first_trade_id: raw.first_trade_id,
@@ -100,19 +120,16 @@ pub(crate) fn agg_trade(raw: RawAggTrade<'_>, channel: Option<Channel>) -> AggTr
     }
 }
 
-pub(crate) fn block_trade(raw: RawBlockTrade<'_>, channel: Option<Channel>) -> BlockTradeEvent {
-    let (symbol, venue_symbol) = instrument(&raw.symbol);
+pub(crate) fn block_trade(raw: RawTrade<'_>, channel: Option<Channel>) -> BlockTradeEvent {
     BlockTradeEvent {
-        trade: Trade {
-            venue: Venue::Binance,
-            symbol,
-            venue_symbol,
-            id: Some(id_string(raw.id)),
-            price: raw.price.0,
-            amount: raw.qty.0,
-            side: taker_side(raw.buyer_is_maker),
-            time: raw.trade_time,
-        },
+        trade: core_trade(
+            &raw.symbol,
+            raw.id,
+            raw.price.0,
+            raw.qty.0,
+            raw.buyer_is_maker,
+            raw.trade_time,
+        ),
         event_time: raw.event_time,
         block_trade_id: raw.id,
         is_buyer_maker: raw.buyer_is_maker,

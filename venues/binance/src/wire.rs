@@ -433,24 +433,8 @@ pub(crate) struct RawAvgPrice<'a> {
     pub last_trade_time: i64,
 }
 
-/// `blockTrade` (section "Block Trade Streams").
-#[derive(Deserialize)]
-pub(crate) struct RawBlockTrade<'a> {
-    #[serde(rename = "E")]
-    pub event_time: i64,
-    #[serde(rename = "s", borrow)]
-    pub symbol: Cow<'a, str>,
-    #[serde(rename = "t")]
-    pub id: u64,
-    #[serde(rename = "p")]
-    pub price: Dec,
-    #[serde(rename = "q")]
-    pub qty: Dec,
-    #[serde(rename = "T")]
-    pub trade_time: i64,
-    #[serde(rename = "m")]
-    pub buyer_is_maker: bool,
-}
+/// `blockTrade` (section "Block Trade Streams"): the same fields as `trade`.
+pub(crate) type RawBlockTrade<'a> = RawTrade<'a>;
 
 /// `referencePrice` (section "Reference Price Streams"): `r` is `null` when there is none.
 #[derive(Deserialize)]
