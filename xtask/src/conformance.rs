@@ -833,17 +833,22 @@ fn binance_sequence(
     }
 }
 
-/// Binance: every file through `tradewire-binance`, sequences through `OrderBook`
-/// (`SequenceRule::BinanceSpot`).
-fn binance(files: &[CorpusFile]) -> Vec<FileReport> {
-    let mut reports: BTreeMap<String, FileReport> = BTreeMap::new();
-    let mut actuals: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+/// Decodes every file with `actual`; a file that fails gets a report with the decode error.
+fn decode_all(
+    files: &[CorpusFile],
+    actual: impl Fn(&CorpusFile) -> Result<Map<String, Value>, String>,
+) -> (
+    BTreeMap<String, FileReport>,
+    BTreeMap<String, Map<String, Value>>,
+) {
+    let mut reports = BTreeMap::new();
+    let mut actuals = BTreeMap::new();
     for f in files {
         let mut report = FileReport {
             name: f.name.clone(),
             ..FileReport::default()
         };
-        match binance_actual(f) {
+        match actual(f) {
             Ok(m) => {
                 actuals.insert(f.name.clone(), m);
             }
@@ -851,17 +856,32 @@ fn binance(files: &[CorpusFile]) -> Vec<FileReport> {
         }
         reports.insert(f.name.clone(), report);
     }
+    (reports, actuals)
+}
 
-    // Sequences: group `<prefix>_<n>` files.
+/// Files named `<prefix>_<n>` grouped by prefix, each group in numeric order.
+fn sequence_groups(files: &[CorpusFile]) -> BTreeMap<&str, Vec<&CorpusFile>> {
     let mut groups: BTreeMap<&str, Vec<(u32, &CorpusFile)>> = BTreeMap::new();
     for f in files {
         if let Some((prefix, n)) = sequence_member(&f.name) {
             groups.entry(prefix).or_default().push((n, f));
         }
     }
-    for (prefix, mut members) in groups {
-        members.sort_by_key(|(n, _)| *n);
-        let members: Vec<&CorpusFile> = members.into_iter().map(|(_, f)| f).collect();
+    groups
+        .into_iter()
+        .map(|(prefix, mut members)| {
+            members.sort_by_key(|(n, _)| *n);
+            (prefix, members.into_iter().map(|(_, f)| f).collect())
+        })
+        .collect()
+}
+
+/// Binance: every file through `tradewire-binance`, sequences through `OrderBook`
+/// (`SequenceRule::BinanceSpot`).
+fn binance(files: &[CorpusFile]) -> Vec<FileReport> {
+    let (mut reports, mut actuals) = decode_all(files, binance_actual);
+
+    for (prefix, members) in sequence_groups(files) {
         let is_sequence = members
             .iter()
             .any(|f| f.expected.get("sync_action").is_some());
@@ -1425,31 +1445,9 @@ fn deribit_sequence(
 /// Deribit: every file through `tradewire-deribit`, book sequences through `OrderBook`
 /// (`SequenceRule::PrevSeq`).
 fn deribit(files: &[CorpusFile]) -> Vec<FileReport> {
-    let mut reports: BTreeMap<String, FileReport> = BTreeMap::new();
-    let mut actuals: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
-    for f in files {
-        let mut report = FileReport {
-            name: f.name.clone(),
-            ..FileReport::default()
-        };
-        match deribit_actual(f) {
-            Ok(m) => {
-                actuals.insert(f.name.clone(), m);
-            }
-            Err(e) => report.failures.push(format!("decode error: {e}")),
-        }
-        reports.insert(f.name.clone(), report);
-    }
+    let (mut reports, mut actuals) = decode_all(files, deribit_actual);
 
-    let mut groups: BTreeMap<&str, Vec<(u32, &CorpusFile)>> = BTreeMap::new();
-    for f in files {
-        if let Some((prefix, n)) = sequence_member(&f.name) {
-            groups.entry(prefix).or_default().push((n, f));
-        }
-    }
-    for (prefix, mut members) in groups {
-        members.sort_by_key(|(n, _)| *n);
-        let members: Vec<&CorpusFile> = members.into_iter().map(|(_, f)| f).collect();
+    for (prefix, members) in sequence_groups(files) {
         if !members
             .iter()
             .any(|f| f.expected.get("top_of_book_after_apply").is_some())
