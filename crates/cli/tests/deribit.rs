@@ -4,101 +4,18 @@
 // Test helpers outside #[test] functions may fail loudly.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::io::Write;
+use std::process::{Command, Stdio};
 
-use tokio::sync::mpsc;
 use tradewire::core::{BookKind, MarketEvent, OrderStatus, Side};
 use tradewire_mock::MockServer;
 use tradewire_mock::deribit::{DOC_CLIENT_ID, DOC_CLIENT_SECRET, DeribitSim, WS_PATH};
 
-const BIN: &str = env!("CARGO_BIN_EXE_tradewire");
-const WAIT: Duration = Duration::from_secs(30);
+mod common;
+use common::{BIN, Running, event};
 
 fn url(server: &MockServer) -> String {
     format!("{}{}", server.url(), WS_PATH)
-}
-
-/// A running `tradewire`: stdout lines as they come, stderr collected.
-struct Running {
-    child: Child,
-    lines: mpsc::UnboundedReceiver<String>,
-    stderr: Arc<Mutex<String>>,
-}
-
-impl Running {
-    fn start(args: &[&str], env: &[(&str, &str)]) -> Running {
-        let mut cmd = Command::new(BIN);
-        cmd.args(args)
-            .env_remove("TRADEWIRE_DERIBIT_API_KEY")
-            .env_remove("TRADEWIRE_DERIBIT_API_SECRET")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let mut child = cmd.spawn().expect("spawn tradewire");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut stderr_pipe = child.stderr.take().expect("stderr");
-        let (tx, lines) = mpsc::unbounded_channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let sink = Arc::clone(&stderr);
-        std::thread::spawn(move || {
-            let mut buf = String::new();
-            let _ = stderr_pipe.read_to_string(&mut buf);
-            sink.lock().unwrap().push_str(&buf);
-        });
-        Running {
-            child,
-            lines,
-            stderr,
-        }
-    }
-
-    async fn next_line(&mut self) -> String {
-        tokio::time::timeout(WAIT, self.lines.recv())
-            .await
-            .expect("no stdout line in time")
-            .expect("stdout closed")
-    }
-
-    /// Waits for the exit; returns (status code, every remaining stdout line, stderr).
-    async fn finish(mut self) -> (i32, Vec<String>, String) {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        let status = loop {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                break status;
-            }
-            if tokio::time::Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!("tradewire did not exit in time");
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        };
-        let mut rest = Vec::new();
-        while let Ok(Some(line)) = tokio::time::timeout(WAIT, self.lines.recv()).await {
-            rest.push(line);
-        }
-        // The stderr reader finishes when the pipe closes.
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        let stderr = self.stderr.lock().unwrap().clone();
-        (status.code().unwrap_or(-1), rest, stderr)
-    }
-}
-
-fn event(line: &str) -> MarketEvent {
-    serde_json::from_str(line).unwrap_or_else(|e| panic!("not an event ({e}): {line}"))
 }
 
 fn creds_env() -> [(&'static str, &'static str); 2] {
@@ -164,7 +81,7 @@ fn decode_documented_frames() {
 async fn stream_trades_with_limit() {
     let (server, _sim) = DeribitSim::start().await.unwrap();
     let url = url(&server);
-    let run = Running::start(
+    let run = Running::start_with_env(
         &[
             "stream",
             "deribit",
@@ -220,7 +137,7 @@ fn check_books(lines: &[String], depth: usize, last: &mut Option<u64>) {
 async fn stream_book_prints_consistent_snapshots() {
     let (server, _sim) = DeribitSim::start().await.unwrap();
     let url = url(&server);
-    let run = Running::start(
+    let run = Running::start_with_env(
         &[
             "stream",
             "deribit",
@@ -250,7 +167,7 @@ async fn stream_survives_a_connection_drop() {
     };
     let (server, sim) = DeribitSim::start_with(cfg).await.unwrap();
     let url = url(&server);
-    let mut run = Running::start(
+    let mut run = Running::start_with_env(
         &[
             "stream",
             "deribit",
@@ -286,7 +203,7 @@ async fn orders_place_list_cancel() {
     let env = creds_env();
 
     // A market buy fills at once.
-    let run = Running::start(
+    let run = Running::start_with_env(
         &[
             "order",
             "deribit",
@@ -310,7 +227,7 @@ async fn orders_place_list_cancel() {
     assert_eq!((o.side, o.status), (Side::Buy, OrderStatus::Filled));
 
     // A limit sell far above the market rests.
-    let run = Running::start(
+    let run = Running::start_with_env(
         &[
             "order",
             "deribit",
@@ -336,7 +253,7 @@ async fn orders_place_list_cancel() {
     assert_eq!(o.client_id.as_deref(), Some("cli-test"));
     let id = o.id;
 
-    let run = Running::start(&["order", "deribit", "open", "--url", &url], &env);
+    let run = Running::start_with_env(&["order", "deribit", "open", "--url", &url], &env);
     let (code, lines, stderr) = run.finish().await;
     assert_eq!(code, 0, "{stderr}");
     assert!(
@@ -346,7 +263,7 @@ async fn orders_place_list_cancel() {
         "{lines:?}"
     );
 
-    let run = Running::start(&["order", "deribit", "cancel", &id, "--url", &url], &env);
+    let run = Running::start_with_env(&["order", "deribit", "cancel", &id, "--url", &url], &env);
     let (code, lines, stderr) = run.finish().await;
     assert_eq!(code, 0, "{stderr}");
     let MarketEvent::Order(o) = event(&lines[0]) else {
@@ -358,7 +275,7 @@ async fn orders_place_list_cancel() {
     );
 
     // Cancelling again: the venue's error code and message, exit 1.
-    let run = Running::start(&["order", "deribit", "cancel", &id, "--url", &url], &env);
+    let run = Running::start_with_env(&["order", "deribit", "cancel", &id, "--url", &url], &env);
     let (code, lines, stderr) = run.finish().await;
     assert_eq!(code, 1);
     assert!(lines.is_empty());
@@ -382,7 +299,7 @@ async fn order_errors_bad_and_missing_credentials() {
         "--url",
         &url,
     ];
-    let run = Running::start(
+    let run = Running::start_with_env(
         &args,
         &[
             ("TRADEWIRE_DERIBIT_API_KEY", DOC_CLIENT_ID),
@@ -398,7 +315,7 @@ async fn order_errors_bad_and_missing_credentials() {
         "{stderr}"
     );
 
-    let run = Running::start(&args, &[]);
+    let run = Running::start_with_env(&args, &[]);
     let (code, _, stderr) = run.finish().await;
     assert_eq!(code, 2);
     assert!(stderr.contains("TRADEWIRE_DERIBIT_API_KEY"), "{stderr}");
@@ -407,7 +324,7 @@ async fn order_errors_bad_and_missing_credentials() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unsupported_timeframe_lists_the_valid_ones() {
-    let run = Running::start(
+    let run = Running::start_with_env(
         &[
             "stream",
             "deribit",
@@ -434,7 +351,7 @@ async fn unsupported_timeframe_lists_the_valid_ones() {
 async fn stream_ohlcv_prints_candles() {
     let (server, _sim) = DeribitSim::start().await.unwrap();
     let url = url(&server);
-    let run = Running::start(
+    let run = Running::start_with_env(
         &[
             "stream",
             "deribit",
