@@ -31,6 +31,9 @@ pub const CONNECTION_ID_BASE: u64 = 1 << 50;
 /// Frames longer than this are never connection-level responses: not inspected.
 const INSPECT_MAX: usize = 4096;
 
+/// How a subscription notification starts (`{"jsonrpc":"2.0","method":"subscription",…`).
+const SUBSCRIPTION_HEAD: &str = "\"method\":\"subscription\"";
+
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     match m.lock() {
         Ok(g) => g,
@@ -153,6 +156,16 @@ impl Protocol for DeribitProtocol {
             return Intercept::Pass;
         };
         if text.len() > INSPECT_MAX {
+            return Intercept::Pass;
+        }
+        // Market-data notifications (nearly every frame) open with their method: hand them to
+        // the consumer without parsing them twice. Anything else is inspected below.
+        let bytes = text.as_bytes();
+        let head = &bytes[..bytes.len().min(SUBSCRIPTION_HEAD.len() + 24)];
+        if head
+            .windows(SUBSCRIPTION_HEAD.len())
+            .any(|w| w == SUBSCRIPTION_HEAD.as_bytes())
+        {
             return Intercept::Pass;
         }
         let Ok(m) = serde_json::from_str::<Small<'_>>(text) else {

@@ -550,7 +550,10 @@ async fn late_refresh_response_does_not_expose_tokens() {
     let (server, sim) = DeribitSim::start_with(sim_config(Decimal::from(10)))
         .await
         .unwrap();
-    let c = config(&server).request_timeout(Duration::from_millis(200));
+    // No heartbeat request on connect: the injected delay must hit the refresh, not it.
+    let c = config(&server)
+        .request_timeout(Duration::from_millis(200))
+        .heartbeat(None);
     let (client, mut events) =
         DeribitPrivateClient::new(c, creds(SECRET), Grant::ClientSignature).unwrap();
     client.connect().await.unwrap();
