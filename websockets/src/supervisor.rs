@@ -316,16 +316,17 @@ fn classify(
 /// Writes what is due on `link`: the paced replay first. Returns the instant at which the next
 /// replay frame may go (when the rate limiter asks to wait), or an error that ends the link.
 async fn write_restore(shared: &Shared, link: &mut Link) -> Result<Option<Instant>, WsError> {
-    while let Some(frame) = link.restore.front() {
+    while !link.restore.is_empty() {
         if let Some(limiter) = &shared.limiter {
             if let Err(e) = limiter.check_messages_at(1, Instant::now()) {
                 let wait = e.retry_after.unwrap_or(Duration::from_millis(100));
                 return Ok(Some(Instant::now() + wait));
             }
         }
+        let Some(frame) = link.restore.pop_front() else {
+            break;
+        };
         let len = frame.len() as u64;
-        let frame = frame.clone();
-        link.restore.pop_front();
         link.socket.send(frame).await?;
         shared.metrics.on_sent(len);
     }
