@@ -1,13 +1,10 @@
 //! Signed REST endpoints (rest-api.md "SIGNED Endpoint security", "Trading endpoints",
 //! "Account Endpoints") and the user data stream they feed (user-data-stream.md), received
 //! through the WebSocket API's `userDataStream.subscribe.signature`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod binance_common;
 
 use std::str::FromStr;
 
-use binance_common::*;
+use super::common::*;
 use serde_json::Value;
 use tradewire_mock::MockServer;
 use tradewire_mock::binance::{

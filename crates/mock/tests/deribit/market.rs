@@ -1,12 +1,9 @@
 //! Market data: instruments, book snapshot + change continuity, the skip_change_id gap,
 //! trades, ticker, chart data.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod deribit_common;
 
 use std::collections::BTreeMap;
 
-use deribit_common::*;
+use super::common::*;
 use serde_json::{Value, json};
 use tradewire_mock::deribit::{DeribitConfig, DeribitSim};
 

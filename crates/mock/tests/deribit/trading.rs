@@ -1,9 +1,6 @@
 //! Orders: buy → user.orders notification → edit → cancel, market fills, positions.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod deribit_common;
-
-use deribit_common::*;
+use super::common::*;
 use serde_json::json;
 use tradewire_mock::deribit::{DOC_CLIENT_ID, Decimal, DeribitSim};
 

@@ -1,11 +1,8 @@
 //! JSON-RPC framing, error codes, heartbeats, rate limits and response delays.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod deribit_common;
 
 use std::time::Duration;
 
-use deribit_common::*;
+use super::common::*;
 use futures::StreamExt;
 use serde_json::json;
 use tokio_tungstenite::tungstenite::Message;

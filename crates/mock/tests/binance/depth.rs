@@ -1,13 +1,10 @@
 //! Diff depth continuity and snapshot consistency: a client following web-socket-streams.md
 //! "How to manage a local order book correctly" must end with exactly the simulator's book.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod binance_common;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use binance_common::*;
+use super::common::*;
 use serde_json::Value;
 use tradewire_mock::binance::{BinanceSim, SimConfig};
 

@@ -1,4 +1,4 @@
-//! Helpers shared by the `deribit_*` integration tests: a JSON-RPC WebSocket client and the
+//! Helpers shared by the Deribit simulator tests: a JSON-RPC WebSocket client and the
 //! `client_signature` computation, written independently of the simulator.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 

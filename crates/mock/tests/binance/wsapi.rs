@@ -1,11 +1,8 @@
 //! The WebSocket API at `/ws-api/v3` (web-socket-api.md): framing, rate limits, Ed25519
 //! session logon, trading through the session, and the user data stream subscription.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod binance_common;
-
+use super::common::*;
 use base64::Engine;
-use binance_common::*;
 use ed25519_dalek::{Signer, SigningKey};
 use serde_json::{Value, json};
 use tradewire_mock::binance::{

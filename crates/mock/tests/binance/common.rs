@@ -1,4 +1,4 @@
-//! Helpers shared by the `binance_*` integration tests: a WebSocket client, a raw HTTP/1.1
+//! Helpers shared by the Binance simulator tests: a WebSocket client, a raw HTTP/1.1
 //! client over `TcpStream`, and request signing written independently of the simulator.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 

@@ -11,8 +11,7 @@ use tradewire::core::{BookKind, MarketEvent, OrderStatus, Side};
 use tradewire_mock::MockServer;
 use tradewire_mock::deribit::{DOC_CLIENT_ID, DOC_CLIENT_SECRET, DeribitSim, WS_PATH};
 
-mod common;
-use common::{BIN, Running, event};
+use super::common::{BIN, Running, event};
 
 fn url(server: &MockServer) -> String {
     format!("{}{}", server.url(), WS_PATH)

@@ -1,14 +1,11 @@
 //! The simulator's market streams over real sockets: payload shapes (web-socket-streams.md
 //! "Detailed Stream information"), raw vs combined, live control messages and their errors,
 //! limits, server pings, forced disconnects and market pause.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod binance_common;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use binance_common::*;
+use super::common::*;
 use serde_json::Value;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;

@@ -10,8 +10,7 @@ use tradewire::core::{BookKind, MarketEvent, Timeframe, Venue};
 use tradewire_mock::MockServer;
 use tradewire_mock::binance::BinanceSim;
 
-mod common;
-use common::{Running, event};
+use super::common::{Running, event};
 
 /// `--url` and `--rest-url` of a Binance simulator.
 fn urls(server: &MockServer) -> [String; 4] {

@@ -1,10 +1,7 @@
 //! The simulator's public REST API (rest-api.md "Public API Endpoints"): shapes, documented
 //! errors (errors.md), kline pagination, request weight, 429 and 418.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod binance_common;
-
-use binance_common::*;
+use super::common::*;
 use serde_json::Value;
 use tradewire_mock::binance::{BinanceSim, SimConfig};
 

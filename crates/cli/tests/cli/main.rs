@@ -1,0 +1,6 @@
+//! The `tradewire` binary, run as a process against the simulators (one test binary).
+
+mod common;
+mod decode;
+mod deribit;
+mod unified;
