@@ -186,6 +186,14 @@ impl ConnSender {
             .is_ok()
     }
 
+    /// Drops the connection abruptly, like [`MockServer::drop_all`](crate::MockServer::drop_all)
+    /// does for every connection: the TCP stream closes without a close frame (a network
+    /// failure, a venue cutting the client off) and frames still queued are not sent. `false`
+    /// if the connection is gone.
+    pub fn drop_connection(&self) -> bool {
+        self.tx.send(Command::Drop).is_ok()
+    }
+
     /// True once the connection task has ended.
     pub fn is_closed(&self) -> bool {
         self.tx.is_closed()

@@ -79,7 +79,6 @@ pub use auth::hmac_signature;
 pub use config::{AccountConfig, ApiKeyKind, DOC_API_KEY, DOC_SECRET_KEY, SimConfig, SymbolConfig};
 pub use rust_decimal::Decimal;
 
-use crate::handler::Command;
 use crate::{
     Behaviour, ConnCtx, ConnSender, Handler, HttpRequest, HttpResponse, MockFrame, MockServer,
 };
@@ -283,7 +282,7 @@ impl BinanceSim {
     /// Drops every WebSocket connection abruptly (no close frame).
     pub fn drop_connections(&self) {
         for conn in lock(&self.inner.conns).values() {
-            let _ = conn.sender.tx.send(Command::Drop);
+            let _ = conn.sender.drop_connection();
         }
     }
 

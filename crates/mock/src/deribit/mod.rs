@@ -85,7 +85,6 @@ pub use config::{
 };
 pub use rust_decimal::Decimal;
 
-use crate::handler::Command;
 use crate::{
     Behaviour, ConnCtx, ConnSender, Handler, HttpRequest, HttpResponse, MockFrame, MockServer,
 };
@@ -360,7 +359,7 @@ impl DeribitSim {
     /// never answered.
     pub fn drop_connections(&self) {
         for conn in lock(&self.inner.sim).conns.values() {
-            let _ = conn.sender.tx.send(Command::Drop);
+            let _ = conn.sender.drop_connection();
         }
     }
 
