@@ -22,6 +22,7 @@ pub const WASM_CRATES: &[&str] = &[
     "tradewire-rest",
     "tradewire-binance",
     "tradewire-deribit",
+    "tradewire",
     "tradewire-browser-tests",
 ];
 
@@ -175,8 +176,8 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     let plan = plan(&args.command, find_on_path(WRAPPER), cargo.clone())?;
     // Browser tests talk to real loopback servers: the simulators, run natively in their own
     // process for the duration of the tests. Their URLs are baked into the test binaries at
-    // compile time (`option_env!("TRADEWIRE_MOCK_URL")`, `option_env!("TRADEWIRE_BINANCE_SIM_URL")`):
-    // a page cannot read the environment.
+    // compile time (`option_env!("TRADEWIRE_MOCK_URL")`, `option_env!("TRADEWIRE_BINANCE_SIM_URL")`,
+    // …): a page cannot read the environment.
     let mock = match &args.command {
         Action::Test { .. } => Some(MockProcess::start(&root, &cargo)?),
         Action::Build(_) => None,
@@ -193,6 +194,13 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         );
         eprintln!("xtask: Binance simulator at {}", mock.binance_url);
         command.env("TRADEWIRE_BINANCE_SIM_URL", &mock.binance_url);
+        // The Binance simulator serves its REST API (with CORS) on the same port.
+        command.env(
+            "TRADEWIRE_BINANCE_SIM_HTTP_URL",
+            mock.binance_url.replacen("ws://", "http://", 1),
+        );
+        eprintln!("xtask: Deribit simulator at {}", mock.deribit_url);
+        command.env("TRADEWIRE_DERIBIT_SIM_URL", &mock.deribit_url);
     }
     let status = command
         .status()
@@ -261,15 +269,16 @@ fn plan(action: &Action, wrapper: Option<PathBuf>, cargo: OsString) -> Result<Pl
     })
 }
 
-/// `name` as an executable file in one of the `PATH` directories.
-/// The loopback simulators (`tradewire-mock --binance`) running as a child process. It exits
-/// when its stdin closes, which dropping this guard does.
+/// The loopback simulators (`tradewire-mock --binance --deribit`) running as a child process.
+/// It exits when its stdin closes, which dropping this guard does.
 struct MockProcess {
     child: std::process::Child,
     /// The scripted echo server.
     url: String,
-    /// The Binance spot simulator.
+    /// The Binance spot simulator (WebSocket; its REST API is on the same port).
     binance_url: String,
+    /// The Deribit simulator (base URL; the API is at `/ws/api/v2`).
+    deribit_url: String,
 }
 
 impl MockProcess {
@@ -291,7 +300,7 @@ impl MockProcess {
             .join("debug")
             .join(format!("tradewire-mock{}", std::env::consts::EXE_SUFFIX));
         let mut child = Command::new(&exe)
-            .args(["--max-seconds", "1800", "--binance"])
+            .args(["--max-seconds", "1800", "--binance", "--deribit"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -306,11 +315,13 @@ impl MockProcess {
             listening_url(&line, prefix)
                 .with_context(|| format!("the simulator did not start: {line:?}"))
         };
-        let urls = read("LISTENING").and_then(|url| Ok((url, read("LISTENING-BINANCE")?)));
+        let urls = read("LISTENING")
+            .and_then(|url| Ok((url, read("LISTENING-BINANCE")?, read("LISTENING-DERIBIT")?)));
         match urls {
-            Ok((url, binance_url)) => Ok(MockProcess {
+            Ok((url, binance_url, deribit_url)) => Ok(MockProcess {
                 url,
                 binance_url,
+                deribit_url,
                 child,
             }),
             Err(e) => {
@@ -336,6 +347,7 @@ impl Drop for MockProcess {
     }
 }
 
+/// `name` as an executable file in one of the `PATH` directories.
 fn find_on_path(name: &str) -> Option<PathBuf> {
     let file = format!("{name}{}", std::env::consts::EXE_SUFFIX);
     let path = std::env::var_os("PATH")?;
@@ -398,12 +410,14 @@ mod tests {
                 "-p",
                 "tradewire-deribit",
                 "-p",
+                "tradewire",
+                "-p",
                 "tradewire-browser-tests"
             ]
         );
         assert_eq!(
             plan.display(),
-            "wasm-cargo build -p tradewire-core -p tradewire-websockets -p tradewire-rest -p tradewire-binance -p tradewire-deribit -p tradewire-browser-tests"
+            "wasm-cargo build -p tradewire-core -p tradewire-websockets -p tradewire-rest -p tradewire-binance -p tradewire-deribit -p tradewire -p tradewire-browser-tests"
         );
     }
 
@@ -433,7 +447,19 @@ mod tests {
             Some("ws://127.0.0.1:4001")
         );
         assert_eq!(
+            listening_url(
+                "LISTENING-DERIBIT ws://127.0.0.1:4002\n",
+                "LISTENING-DERIBIT"
+            )
+            .as_deref(),
+            Some("ws://127.0.0.1:4002")
+        );
+        assert_eq!(
             listening_url("LISTENING-BINANCE ws://127.0.0.1:4001", "LISTENING"),
+            None
+        );
+        assert_eq!(
+            listening_url("LISTENING-DERIBIT ws://127.0.0.1:4002", "LISTENING-BINANCE"),
             None
         );
         assert_eq!(listening_url("error: port in use", "LISTENING"), None);
