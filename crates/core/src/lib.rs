@@ -62,6 +62,7 @@ mod position;
 pub mod rate_limit;
 mod secret;
 mod side;
+pub mod status;
 mod symbol;
 mod ticker;
 mod timeframe;
@@ -86,6 +87,7 @@ pub use secret::{ApiKey, ApiSecret, Credentials, Passphrase, REDACTED};
 pub use side::{
     OrderSide, OrderStatus, OrderType, ParseEnumError, PositionSide, Side, TimeInForce,
 };
+pub use status::{LinkStatus, StatusEvent, StatusHub, StatusLink};
 pub use symbol::{Expiry, OptionKind, Symbol, SymbolError, SymbolKind};
 pub use ticker::Ticker;
 pub use timeframe::{Timeframe, TimeframeError};

@@ -20,6 +20,7 @@ use std::time::Duration;
 use futures_core::Stream;
 use rust_decimal::Decimal;
 
+use crate::status::StatusEvent;
 use crate::{
     BookUpdate, Candle, Error, Result, Symbol, SymbolKind, Ticker, Timeframe, Trade, Venue,
 };
@@ -231,6 +232,15 @@ pub trait MarketDataSource: MaybeSend + MaybeSync {
         unsupported(self.venue(), "open interest")
     }
 
+    /// Status changes of this source's live stream connections from now on (see
+    /// [`crate::status`]). The default is for sources without connections of their own: it
+    /// ends at once.
+    fn status_events(&self) -> BoxStream<'static, StatusEvent> {
+        // A channel whose sender is gone: it ends at once.
+        let (_, rx) = futures_channel::mpsc::unbounded();
+        Box::pin(rx)
+    }
+
     /// Candle updates (in progress and closed) for `symbols` (at most
     /// `max_streams_per_connection`) on one connection, reconnecting on its own. Only
     /// timeframes in `stream_timeframes`.
@@ -302,6 +312,10 @@ pub trait MarketData: MaybeSend + MaybeSync {
     fn get_funding_rate<'a>(&'a self, symbol: &'a Symbol) -> BoxFuture<'a, Result<FundingRate>>;
     /// Open interest.
     fn get_open_interest<'a>(&'a self, symbol: &'a Symbol) -> BoxFuture<'a, Result<OpenInterest>>;
+    /// Status changes of every live stream connection opened through this value, from now on
+    /// (see [`crate::status`]): subscribe before opening streams to see their first
+    /// `Connected`.
+    fn status_events(&self) -> BoxStream<'static, StatusEvent>;
     /// Candles of one symbol, shaped by `opts`; REST polling when the venue cannot stream the
     /// timeframe.
     fn stream_ohlcv(

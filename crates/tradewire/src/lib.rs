@@ -31,6 +31,7 @@ pub use tradewire_websockets as websockets;
 
 pub mod data;
 pub use data::{DataApi, Unified};
+pub use tradewire_core::status::{LinkStatus, StatusEvent};
 
 /// Binance spot (feature `binance`, on by default): see [`tradewire_binance`].
 #[cfg(feature = "binance")]

@@ -26,6 +26,7 @@ use tokio::sync::OnceCell;
 use tradewire_core::market_data::{
     BoxFuture, BoxStream, Capabilities, MarketDataSource, SymbolInfo, TimeRange,
 };
+use tradewire_core::status::{StatusEvent, StatusHub, StatusLink};
 use tradewire_core::{
     BookKind, BookUpdate, Candle, Error, MarketEvent, Result, Symbol, SymbolKind, Ticker,
     Timeframe, Trade, Venue,
@@ -78,6 +79,8 @@ pub struct BinanceProvider {
     ws_url: String,
     rest: BinancePublicRest,
     table: Arc<OnceCell<Arc<SymbolTable>>>,
+    /// Where every stream connection reports its status.
+    status: StatusHub,
 }
 
 impl BinanceProvider {
@@ -91,6 +94,7 @@ impl BinanceProvider {
             ws_url: ws_url.into(),
             rest,
             table: Arc::new(OnceCell::new()),
+            status: StatusHub::new(Venue::Binance),
         })
     }
 
@@ -187,6 +191,7 @@ impl BinanceProvider {
         let (client, events) = self.open(&streams).await?;
         let state = MarketState {
             _client: client,
+            link: self.status.link(),
             events,
             pick,
             done: false,
@@ -199,6 +204,7 @@ impl BinanceProvider {
                         return None;
                     }
                     let event = s.events.next().await?;
+                    report(&mut s.link, &event);
                     match event {
                         PublicEvent::Message(m) => {
                             // One market message is one normalized event for these streams.
@@ -230,6 +236,7 @@ impl BinanceProvider {
 /// connection), its events and the item filter.
 struct MarketState<F> {
     _client: BinancePublicClient,
+    link: StatusLink,
     events: PublicEvents,
     pick: F,
     done: bool,
@@ -279,6 +286,10 @@ fn all_timeframes() -> Vec<Timeframe> {
 impl MarketDataSource for BinanceProvider {
     fn venue(&self) -> Venue {
         Venue::Binance
+    }
+
+    fn status_events(&self) -> BoxStream<'static, StatusEvent> {
+        self.status.subscribe()
     }
 
     fn capabilities(&self) -> Capabilities {
@@ -467,6 +478,7 @@ impl MarketDataSource for BinanceProvider {
             let tracked: HashSet<String> = resolved.venue.iter().cloned().collect();
             let state = BookState {
                 _client: client,
+                link: self.status.link(),
                 books,
                 canonical: resolved.canonical,
                 tracked,
@@ -479,6 +491,9 @@ impl MarketDataSource for BinanceProvider {
                         return None;
                     }
                     let event = s.books.next().await?;
+                    if let BookEvent::Event(e) = &event {
+                        report(&mut s.link, e);
+                    }
                     let symbol = match event {
                         BookEvent::Synced { symbol, .. } | BookEvent::Updated { symbol, .. } => {
                             symbol
@@ -515,6 +530,7 @@ impl MarketDataSource for BinanceProvider {
 /// The state of a book stream.
 struct BookState<B> {
     _client: BinancePublicClient,
+    link: StatusLink,
     books: B,
     canonical: HashMap<String, Symbol>,
     tracked: HashSet<String>,
@@ -542,5 +558,15 @@ where
         u.last_seq = book.last_seq();
         u.time = book.time();
         Some(u)
+    }
+}
+
+/// Reports a connection event of a stream's client to its status link.
+fn report(link: &mut StatusLink, event: &PublicEvent) {
+    match event {
+        PublicEvent::Connected => link.connected(),
+        PublicEvent::Reconnecting { attempt, delay, .. } => link.reconnecting(*attempt, *delay),
+        PublicEvent::Disconnected { reason } => link.disconnected(reason.to_string()),
+        _ => {}
     }
 }

@@ -50,6 +50,7 @@ use tradewire_core::market_data::{
     BoxFuture, BoxStream, Capabilities, FundingRate, MarketDataSource, OpenInterest, SymbolInfo,
     TimeRange,
 };
+use tradewire_core::status::{StatusEvent, StatusHub, StatusLink};
 use tradewire_core::{
     BookError, BookKind, BookUpdate, Candle, DecodeError, Error, OrderBook, Result, SequenceRule,
     Symbol, SymbolKind, Ticker, Timeframe, Trade, Venue,
@@ -118,6 +119,8 @@ struct Shared {
     table: Mutex<Option<Arc<Table>>>,
     /// Serializes instrument fetches.
     refresh: tokio::sync::Mutex<()>,
+    /// Where every stream connection reports its status.
+    status: StatusHub,
 }
 
 /// Deribit market data behind [`MarketDataSource`]. Cheap to clone (clones share the request
@@ -157,6 +160,7 @@ impl DeribitProvider {
                 client: OnceCell::new(),
                 table: Mutex::new(None),
                 refresh: tokio::sync::Mutex::new(()),
+                status: StatusHub::new(Venue::Deribit),
             }),
             page_limit: CANDLES_PAGE_LIMIT,
         })
@@ -379,6 +383,9 @@ trait Handler: Send + 'static {
 
 struct StreamState<H: Handler> {
     client: DeribitPublicClient,
+    link: StatusLink,
+    /// Why the last connection ended (reported if no reconnect follows).
+    ended: Option<String>,
     events: DeribitEvents,
     handler: H,
     out: VecDeque<Result<H::Item>>,
@@ -388,9 +395,12 @@ fn run<H: Handler>(
     client: DeribitPublicClient,
     events: DeribitEvents,
     handler: H,
+    link: StatusLink,
 ) -> BoxStream<'static, Result<H::Item>> {
     let state = StreamState {
         client,
+        link,
+        ended: None,
         events,
         handler,
         out: VecDeque::new(),
@@ -411,15 +421,33 @@ fn run<H: Handler>(
                 }
                 continue;
             }
-            match s.events.next().await? {
+            let Some(event) = s.events.next().await else {
+                let reason = s.ended.take();
+                s.link
+                    .disconnected(reason.unwrap_or_else(|| "connection closed".to_owned()));
+                return None;
+            };
+            match event {
                 DeribitEvent::Message(m) => s.handler.on_message(m, &mut s.out),
                 DeribitEvent::BookResync { channel, cause } => {
                     tracing::debug!(%channel, ?cause, "deribit: book resync");
                     s.handler.on_resync(&channel);
                 }
-                DeribitEvent::Connected
-                | DeribitEvent::Reconnecting { .. }
-                | DeribitEvent::Disconnected { .. } => s.handler.on_connection(),
+                DeribitEvent::Connected => {
+                    s.ended = None;
+                    s.link.connected();
+                    s.handler.on_connection();
+                }
+                DeribitEvent::Reconnecting { attempt, delay } => {
+                    s.link.reconnecting(attempt, delay);
+                    s.handler.on_connection();
+                }
+                // One connection ended; `Reconnecting` follows unless the client is done, and
+                // then the event stream ends.
+                DeribitEvent::Disconnected { reason } => {
+                    s.ended = Some(reason.to_string());
+                    s.handler.on_connection();
+                }
                 DeribitEvent::Error(e) => tracing::debug!(error = %e, "deribit stream"),
             }
         }
@@ -556,6 +584,10 @@ impl Handler for Books {
 impl MarketDataSource for DeribitProvider {
     fn venue(&self) -> Venue {
         Venue::Deribit
+    }
+
+    fn status_events(&self) -> BoxStream<'static, StatusEvent> {
+        self.shared.status.subscribe()
     }
 
     fn capabilities(&self) -> Capabilities {
@@ -784,6 +816,7 @@ impl MarketDataSource for DeribitProvider {
                     names: names.into_iter().collect(),
                     closer: CandleCloser::default(),
                 },
+                self.shared.status.link(),
             ))
         })
     }
@@ -805,6 +838,7 @@ impl MarketDataSource for DeribitProvider {
                 Trades {
                     names: names.into_iter().collect(),
                 },
+                self.shared.status.link(),
             ))
         })
     }
@@ -826,6 +860,7 @@ impl MarketDataSource for DeribitProvider {
                 Tickers {
                     names: names.into_iter().collect(),
                 },
+                self.shared.status.link(),
             ))
         })
     }
@@ -857,6 +892,7 @@ impl MarketDataSource for DeribitProvider {
                     names: names.into_iter().collect(),
                     resubscribe: Vec::new(),
                 },
+                self.shared.status.link(),
             ))
         })
     }

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use tradewire_core::{
     BookUpdate, BoxFuture, BoxStream, Candle, Capabilities, Error, FundingRate, MarketData,
-    MarketDataSource, OpenInterest, Result, StreamOptions, Symbol, SymbolInfo, Ticker, TimeRange,
-    Timeframe, Trade, Venue,
+    MarketDataSource, OpenInterest, Result, StatusEvent, StreamOptions, Symbol, SymbolInfo, Ticker,
+    TimeRange, Timeframe, Trade, Venue,
 };
 
 use super::backfill::backfill;
@@ -102,6 +102,10 @@ fn unsupported_timeframe(venue: Venue, caps: &Capabilities, timeframe: Timeframe
 impl<S: MarketDataSource + 'static> MarketData for Unified<S> {
     fn venue(&self) -> Venue {
         self.source.venue()
+    }
+
+    fn status_events(&self) -> BoxStream<'static, StatusEvent> {
+        self.source.status_events()
     }
 
     fn capabilities(&self) -> Capabilities {

@@ -1,7 +1,8 @@
 //! The unified market-data API end to end against both venue simulators, over real sockets:
 //! paginated REST candles equal the simulator's pages exactly, closed-only candle streams,
 //! sharding over several connections, and the REST fallback for a timeframe that is not
-//! streamed. Also runs README.md's two library examples (see `readme_*`).
+//! streamed, and the connection status reported through a reconnect. Also runs README.md's two
+//! library examples (see `readme_*`).
 //!
 //! Real time throughout (the providers talk to real sockets); timeouts are only safety nets,
 //! nothing asserts on wall-clock durations.
@@ -301,6 +302,10 @@ impl<S: MarketDataSource> MarketDataSource for Narrowed<S> {
     ) -> BoxFuture<'_, Result<BoxStream<'static, Result<Ticker>>>> {
         self.inner.stream_tickers(symbols)
     }
+
+    fn status_events(&self) -> BoxStream<'static, tradewire::StatusEvent> {
+        self.inner.status_events()
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -316,6 +321,7 @@ async fn stream_ohlcv_multi_opens_one_connection_per_symbol_at_limit_one() {
         only_closed: true,
         ..Default::default()
     };
+    let mut status = unified.status_events();
     let mut stream = within(
         "stream_ohlcv_multi",
         unified.stream_ohlcv_multi(symbols.clone(), Timeframe::S1, opts),
@@ -348,8 +354,27 @@ async fn stream_ohlcv_multi_opens_one_connection_per_symbol_at_limit_one() {
             vec!["ethusdt@kline_1s".to_owned()],
         ]
     );
+    // Every connection reported itself connected, through the facade.
+    let mut connected = std::collections::HashSet::new();
+    while connected.len() < 3 {
+        let e = within("status events", status.next()).await.unwrap();
+        assert_eq!(e.venue, Venue::Binance);
+        assert_eq!(e.status, tradewire::LinkStatus::Connected, "{e:?}");
+        connected.insert(e.connection);
+    }
 
     drop(stream);
+    // Dropping the merged stream closes all three.
+    let mut closed = std::collections::HashSet::new();
+    while closed.len() < 3 {
+        let e = within("status events", status.next()).await.unwrap();
+        assert!(
+            matches!(e.status, tradewire::LinkStatus::Disconnected { .. }),
+            "{e:?}"
+        );
+        closed.insert(e.connection);
+    }
+    assert_eq!(closed, connected);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -466,4 +491,76 @@ async fn readme_examples_run_against_the_simulator() {
     within("README venue example", readme_venue(&server.url()))
         .await
         .unwrap();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connection status
+
+/// Opens a trade stream of `symbol` through `md`, drops the simulator's connections with
+/// `drop_connections`, and checks what `status_events` reports: connected, reconnecting
+/// (attempt 1), connected again — all for the stream's one connection — and, once the stream is
+/// dropped, disconnected.
+async fn status_follows_a_reconnect(
+    md: &dyn MarketData,
+    symbol: &str,
+    drop_connections: impl Fn(),
+) {
+    use tradewire::LinkStatus;
+
+    let mut status = md.status_events();
+    let mut trades = within("stream_trades", md.stream_trades(vec![sym(symbol)]))
+        .await
+        .unwrap();
+    within("a trade", trades.next()).await.unwrap().unwrap();
+    let first = within("status", status.next()).await.unwrap();
+    assert_eq!(
+        (first.venue, &first.status),
+        (md.venue(), &LinkStatus::Connected)
+    );
+    let connection = first.connection;
+
+    drop_connections();
+    // A stream reports while it is polled: read trades until the link is back.
+    let mut seen = Vec::new();
+    while seen.last() != Some(&LinkStatus::Connected) {
+        within("a trade", trades.next()).await.unwrap().unwrap();
+        while let Some(Some(e)) = futures::FutureExt::now_or_never(status.next()) {
+            assert_eq!(e.connection, connection, "one stream, one connection");
+            seen.push(e.status);
+        }
+    }
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert!(
+        matches!(seen[0], LinkStatus::Reconnecting { attempt: 1, .. }),
+        "{seen:?}"
+    );
+    within("a trade after the reconnect", trades.next())
+        .await
+        .unwrap()
+        .unwrap();
+
+    drop(trades);
+    let last = within("status", status.next()).await.unwrap();
+    assert_eq!(last.connection, connection);
+    assert!(
+        matches!(last.status, LinkStatus::Disconnected { .. }),
+        "{last:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn binance_status_events_follow_a_reconnect() {
+    let (_server, sim, api) = binance().await;
+    let md = api.venue(Venue::Binance).unwrap();
+    status_follows_a_reconnect(md.as_ref(), "BTC/USDT", || sim.drop_connections()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deribit_status_events_follow_a_reconnect() {
+    let (server, sim) = DeribitSim::start().await.unwrap();
+    let md = DataApi::new()
+        .ws_url(Venue::Deribit, format!("{}/ws/api/v2", server.url()))
+        .venue(Venue::Deribit)
+        .unwrap();
+    status_follows_a_reconnect(md.as_ref(), "BTC/USD:BTC", || sim.drop_connections()).await;
 }
