@@ -322,13 +322,17 @@ async fn live_subscribe_unsubscribe_and_list_are_matched_by_id() {
     assert_eq!(client.subscriptions(), vec![trade, book]);
     assert_eq!(client.rate_limiter().usage().subscriptions, (2, Some(1024)));
 
-    // Replies were consumed by their requests: the event stream carries market data only.
+    // Replies were consumed by their requests: the event stream carries market data only
+    // (aggregate trades sent before the unsubscribe was acknowledged may still be queued; that
+    // the stream is gone is checked on the server above).
     for _ in 0..5 {
         let msg = next_message(&mut events).await;
         assert!(
             matches!(
                 msg,
-                BinanceMessage::Trade(_) | BinanceMessage::BookTicker(_)
+                BinanceMessage::Trade(_)
+                    | BinanceMessage::BookTicker(_)
+                    | BinanceMessage::AggTrade(_)
             ),
             "{msg:?}"
         );
@@ -628,10 +632,15 @@ async fn renewal_before_the_24h_cut_is_seamless() {
         }
     }
     assert_eq!(client.metrics().reconnections, 0);
-    // Every connection (the current one, and a renewal's new one if one is under way) carries
-    // exactly the subscription.
+    // Every connection carries exactly the subscription — but a renewal's new connection may
+    // be under way, its SUBSCRIBE not yet sent.
     let expected = names(&[StreamName::trade("BTCUSDT")]);
-    assert!(sim_subscriptions(&sim).iter().all(|s| *s == expected));
+    let subs = sim_subscriptions(&sim);
+    assert!(subs.contains(&expected), "{subs:?}");
+    assert!(
+        subs.iter().all(|s| *s == expected || s.is_empty()),
+        "{subs:?}"
+    );
     client.disconnect().await;
     server.shutdown().await;
 }
