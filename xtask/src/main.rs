@@ -7,6 +7,8 @@
 //!   venue × capability table from each provider's `capabilities()`. See [`capabilities`].
 //! - `cargo xtask wasm build|test [-p CRATE]...`: build or test crates for
 //!   `wasm32-unknown-unknown`, through the `wasm-cargo` wrapper when it is installed. See [`wasm`].
+//! - `cargo xtask dashboard build [--out DIR]` / `dashboard e2e`: build the browser dashboard
+//!   (size report, gzip budget) / run its end-to-end test in headless Chromium. See [`dashboard`].
 //!
 //! Adding a subcommand: one module with an `Args` (clap) and a `run(&Args) -> Result<ExitCode>`,
 //! plus one variant in [`Command`] and one arm in `main`.
@@ -14,6 +16,7 @@
 mod capabilities;
 mod compliance;
 mod conformance;
+mod dashboard;
 mod lexer;
 mod manifest;
 mod root;
@@ -43,6 +46,8 @@ enum Command {
     Conformance(conformance::Args),
     /// Build or test crates for wasm32-unknown-unknown.
     Wasm(wasm::Args),
+    /// Build the browser dashboard, or run its end-to-end test in headless Chromium.
+    Dashboard(dashboard::Args),
     /// Run the project's tests: native (all crates, doctests) and wasm32 in headless Chromium.
     Test(test::Args),
 }
@@ -54,6 +59,7 @@ fn main() -> ExitCode {
         Command::Compliance(args) => compliance::run(args),
         Command::Conformance(args) => conformance::run(args),
         Command::Wasm(args) => wasm::run(args),
+        Command::Dashboard(args) => dashboard::run(args),
         Command::Test(args) => test::run(args),
     };
     result.unwrap_or_else(|error| {

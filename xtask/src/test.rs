@@ -2,7 +2,10 @@
 //!
 //! 1. every native test of the workspace, doctests included (`cargo test --workspace`);
 //! 2. the wasm32 tests in headless Chromium (`cargo xtask wasm test`), against the loopback
-//!    simulator, unless `--native-only` is given.
+//!    simulator, unless `--native-only` is given;
+//! 3. the dashboard's end-to-end test in headless Chromium (`cargo xtask dashboard e2e`; it
+//!    reuses a page built by `cargo xtask dashboard build` when nothing changed since), unless
+//!    `--native-only` is given.
 
 use std::ffi::OsString;
 use std::process::{Command, ExitCode};
@@ -35,5 +38,9 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     crate::wasm::ensure_toolchain(&root)?;
-    crate::wasm::run_tests(&[])
+    let wasm = crate::wasm::run_tests(&[])?;
+    if wasm != ExitCode::SUCCESS {
+        return Ok(wasm);
+    }
+    crate::dashboard::run_e2e(&root)
 }

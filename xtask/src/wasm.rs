@@ -146,7 +146,7 @@ pub fn ensure_toolchain(root: &Path) -> Result<()> {
 }
 
 /// The version of the `wasm-bindgen` package in a Cargo.lock.
-fn wasm_bindgen_version(lock: &str) -> Option<String> {
+pub fn wasm_bindgen_version(lock: &str) -> Option<String> {
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line.trim() == "name = \"wasm-bindgen\"" {
@@ -348,7 +348,7 @@ impl Drop for MockProcess {
 }
 
 /// `name` as an executable file in one of the `PATH` directories.
-fn find_on_path(name: &str) -> Option<PathBuf> {
+pub fn find_on_path(name: &str) -> Option<PathBuf> {
     let file = format!("{name}{}", std::env::consts::EXE_SUFFIX);
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)

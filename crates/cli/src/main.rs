@@ -2,6 +2,7 @@
 
 mod candles;
 mod common;
+mod dashboard;
 mod decode;
 mod demo;
 mod order;
@@ -37,6 +38,9 @@ enum Command {
     /// Place, cancel or list orders (credentials from the environment); prints normalized
     /// orders as JSON lines.
     Order(order::Args),
+    /// Serve the browser dashboard (built by `cargo xtask dashboard build`) on 127.0.0.1,
+    /// optionally with the built-in simulators; prints `DASHBOARD <url>`.
+    Dashboard(dashboard::Args),
 }
 
 /// A usage problem found after parsing (e.g. missing credentials): exit status 2, like
@@ -81,6 +85,7 @@ fn main() -> std::process::ExitCode {
             Command::Candles(args) => candles::run(args).await,
             Command::Symbols(args) => symbols::run(args).await,
             Command::Order(args) => order::run(args).await,
+            Command::Dashboard(args) => dashboard::run(args).await,
         }
     });
     match result {
