@@ -4,11 +4,13 @@
 //! Every venue goes through the unified API (`DataApi` → `MarketData`): symbols in canonical
 //! or venue spelling, any number of them, candle streams shaped by `--only-closed` and
 //! `--throttle`, books maintained locally and printed as top-`--depth` snapshots. The
-//! connections reconnect and resubscribe on their own; a stream that ends is opened again
-//! with a growing delay. `--limit N` exits 0 after N printed events; Ctrl-C exits 0.
+//! connections reconnect and resubscribe on their own, and say so on stderr
+//! (`reconnecting (attempt N, in D)`, from `MarketData::status_events`); a stream that ends is
+//! opened again with a growing delay. `--limit N` exits 0 after N printed events; Ctrl-C
+//! exits 0.
 //!
 //! One Deribit instrument without candle shaping uses the dedicated Deribit client below,
-//! which also reports reconnections on stderr and honours `--interval`. Its books are
+//! which honours `--interval` (the unified API always subscribes at 100 ms). Its books are
 //! maintained locally (`OrderBook` with `SequenceRule::PrevSeq`) and printed after every
 //! applied update as a `"kind":"snapshot"` line with the top `--depth` levels per side and
 //! `last_seq` = the `change_id` the book is at. After a gap (a broken `prev_change_id` chain,
@@ -19,6 +21,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use futures::StreamExt;
+use tradewire::LinkStatus;
 use tradewire::core::{
     BookError, BookKind, BookUpdate, BoxStream, MarketData, MarketEvent, OrderBook, SequenceRule,
     StreamOptions, Symbol, Timeframe, Venue,
@@ -224,6 +227,8 @@ async fn unified(venue: Venue, args: Args) -> anyhow::Result<()> {
         throttle: args.throttle,
         dedupe: false,
     };
+    // Subscribed before the stream opens, so its first connection is reported too.
+    let mut status = md.status_events();
     let mut stream = open(&*md, args.kind, &symbols, timeframe, opts, args.depth)
         .await
         .map_err(|e| common::explain(venue, e))
@@ -234,6 +239,10 @@ async fn unified(venue: Venue, args: Args) -> anyhow::Result<()> {
     loop {
         let item = tokio::select! {
             _ = tokio::signal::ctrl_c() => return Ok(()),
+            Some(event) = status.next() => {
+                report_status(&event.status);
+                continue;
+            }
             item = stream.next() => item,
         };
         match item {
@@ -264,6 +273,18 @@ async fn unified(venue: Venue, args: Args) -> anyhow::Result<()> {
                 }
             },
         }
+    }
+}
+
+/// One line on stderr per change of a connection's status (reconnects are worded as on the
+/// dedicated Deribit path).
+fn report_status(status: &LinkStatus) {
+    match status {
+        LinkStatus::Connected => eprintln!("connected"),
+        LinkStatus::Reconnecting { attempt, delay } => {
+            eprintln!("reconnecting (attempt {attempt}, in {delay:?})")
+        }
+        LinkStatus::Disconnected { reason } => eprintln!("disconnected: {reason}"),
     }
 }
 

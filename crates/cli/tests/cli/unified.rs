@@ -145,6 +145,18 @@ async fn stream_binance_survives_a_drop() {
     // The last trades happened after the drop: they came over a new connection.
     let last = u128::try_from(*times.last().unwrap()).unwrap();
     assert!(last > dropped_at, "{times:?} vs drop at {dropped_at}");
+    // And the reconnect was reported on stderr, in order.
+    let status: Vec<&str> = stderr
+        .lines()
+        .filter(|l| *l == "connected" || l.starts_with("reconnecting"))
+        .collect();
+    assert_eq!(status.len(), 3, "{stderr}");
+    assert_eq!(status[0], "connected");
+    assert!(
+        status[1].starts_with("reconnecting (attempt 1, in "),
+        "{stderr}"
+    );
+    assert_eq!(status[2], "connected");
     server.shutdown().await;
 }
 
