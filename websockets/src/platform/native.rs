@@ -431,12 +431,20 @@ mod tests {
             margin: 1024,
         };
         assert_eq!(read_once(&mut p, 16 * 1024).await, 3, "the prefix alone");
-        assert_eq!(read_once(&mut p, 16 * 1024).await, 15 * 1024, "margin left free");
+        assert_eq!(
+            read_once(&mut p, 16 * 1024).await,
+            15 * 1024,
+            "margin left free"
+        );
         // A buffer at most twice the margin is filled: a read never asks for nothing.
         assert_eq!(read_once(&mut p, 2048).await, 2048);
         assert_eq!(read_once(&mut p, 100).await, 100);
         let mut rest = Vec::new();
         p.read_to_end(&mut rest).await.unwrap_or(0);
-        assert_eq!(3 + 15 * 1024 + 2048 + 100 + rest.len(), 100_003, "nothing lost");
+        assert_eq!(
+            3 + 15 * 1024 + 2048 + 100 + rest.len(),
+            100_003,
+            "nothing lost"
+        );
     }
 }
