@@ -4,8 +4,9 @@
 //! workspace's `target/`):
 //! 1. `tradewire-dashboard` for wasm32 with the size-oriented `wasm-release` profile (through
 //!    `wasm-cargo` when installed, else `cargo build --target wasm32-unknown-unknown`);
-//! 2. `wasm-bindgen --target web --no-typescript` (its version must equal the `wasm-bindgen`
-//!    crate's in Cargo.lock);
+//! 2. `wasm-bindgen --target web --no-typescript --remove-name-section
+//!    --remove-producers-section` (its version must equal the `wasm-bindgen` crate's in
+//!    Cargo.lock);
 //! 3. `npm ci` in `crates/dashboard/web` (the pinned `lightweight-charts`);
 //! 4. copies the static assets and the charting library's standalone build;
 //! 5. prints the raw and gzip sizes and fails when the gzipped total exceeds [`GZIP_BUDGET`].
@@ -161,7 +162,15 @@ pub fn build(root: &Path, out: &Path) -> Result<()> {
     let _ = std::fs::remove_file(out.join(STAMP));
     run_cmd(
         Command::new("wasm-bindgen")
-            .args(["--target", "web", "--no-typescript", "--out-dir"])
+            // The `name` section (function names for stack traces) is over half of the file.
+            .args([
+                "--target",
+                "web",
+                "--no-typescript",
+                "--remove-name-section",
+                "--remove-producers-section",
+                "--out-dir",
+            ])
             .arg(out)
             .arg(&wasm),
         "wasm-bindgen --target web",
