@@ -156,6 +156,8 @@ struct App {
     /// The instruments of `symbols_of` (empty until loaded).
     symbols: Vec<SymbolInfo>,
     symbols_of: Option<Venue>,
+    /// The venue whose instruments are being fetched.
+    symbols_loading: Option<Venue>,
     session: Option<AbortHandle>,
 }
 
@@ -236,6 +238,7 @@ async fn run() -> Result<(), JsValue> {
         timeframe: config.timeframe,
         symbols: Vec::new(),
         symbols_of: None,
+        symbols_loading: None,
         session: None,
         ui,
         config,
@@ -360,7 +363,10 @@ fn open(app: &Shared, venue: Venue, wanted: Option<String>, timeframe: Timeframe
     if a.symbols_of != Some(venue) {
         a.symbols.clear();
         a.symbols_of = None;
-        spawn_local(load_symbols(app.clone(), venue));
+        if a.symbols_loading != Some(venue) {
+            a.symbols_loading = Some(venue);
+            spawn_local(load_symbols(app.clone(), venue));
+        }
     }
     let Some(symbol) = pick_symbol(venue, wanted.as_deref(), &a.symbols) else {
         a.ui.notice(&format!("{venue} lists no active instrument"));
@@ -402,6 +408,9 @@ async fn load_symbols(app: Shared, venue: Venue) {
     };
     let listed = md.get_symbols().await;
     let mut a = app.borrow_mut();
+    if a.symbols_loading == Some(venue) {
+        a.symbols_loading = None;
+    }
     if a.venue != venue {
         return; // the user moved on
     }
