@@ -278,15 +278,16 @@ fn size_table(rows: &[(&str, u64, u64)]) -> String {
     s
 }
 
-/// The newest modification time among the page's inputs: the dashboard crate and the crates
-/// it is built from, the manifests and the lock file.
+/// The newest modification time among the page's inputs: the dashboard crate (not its e2e
+/// test) and the crates it is built from, the manifests and the lock file.
 fn newest_input(root: &Path) -> Result<SystemTime> {
     let mut newest = SystemTime::UNIX_EPOCH;
-    for file in ["Cargo.toml", "Cargo.lock"] {
+    for file in ["Cargo.toml", "Cargo.lock", "crates/dashboard/Cargo.toml"] {
         newest = newest.max(modified(&root.join(file))?);
     }
     for dir in [
-        "crates/dashboard",
+        "crates/dashboard/src",
+        "crates/dashboard/web",
         "crates/tradewire",
         "crates/core",
         "websockets",
@@ -482,6 +483,7 @@ mod tests {
         for dir in [
             "crates/dashboard/src",
             "crates/dashboard/web/node_modules",
+            "crates/dashboard/e2e",
             "crates/tradewire",
             "crates/core",
             "websockets",
@@ -492,6 +494,9 @@ mod tests {
         }
         std::fs::write(root.join("Cargo.toml"), "[workspace]\n").unwrap();
         std::fs::write(root.join("Cargo.lock"), "").unwrap();
+        std::fs::write(root.join("crates/dashboard/Cargo.toml"), "").unwrap();
+        let e2e = root.join("crates/dashboard/e2e/dashboard.e2e.mjs");
+        std::fs::write(&e2e, "").unwrap();
         let lib = root.join("venues/binance/src/lib.rs");
         std::fs::write(&lib, "").unwrap();
         let dep = root.join("crates/dashboard/web/node_modules/x.js");
@@ -512,12 +517,13 @@ mod tests {
         let now = SystemTime::now();
         set(&stamp, now);
         let earlier = now - std::time::Duration::from_secs(60);
-        for f in ["Cargo.toml", "Cargo.lock"] {
+        for f in ["Cargo.toml", "Cargo.lock", "crates/dashboard/Cargo.toml"] {
             set(&root.join(f), earlier);
         }
         set(&lib, earlier);
-        // node_modules is not an input.
+        // node_modules and the e2e test are not inputs.
         set(&dep, now + std::time::Duration::from_secs(60));
+        set(&e2e, now + std::time::Duration::from_secs(60));
         assert!(is_fresh(&root, &out).unwrap());
         // A venue source edited after the build makes it stale.
         set(&lib, now + std::time::Duration::from_secs(1));

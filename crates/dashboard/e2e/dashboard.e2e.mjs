@@ -94,14 +94,30 @@ try {
     (s) => s.bids === 20 && s.asks === 20 && /spread \d/.test(s.spread));
   log(`ladder: ${book.bids} bids, ${book.asks} asks, "${book.spread}"`);
 
-  // Record every badge state from now on: a reconnect on loopback can be quick.
+  // Record every badge state from now on, from the mutation records themselves (old values and
+  // removed text), so states that follow each other within one task are not missed either.
   await page.evaluate(() => {
     const status = document.getElementById('status');
-    window.__states = [];
-    const record = () => window.__states.push({
-      state: status.dataset.state, attempt: Number(status.dataset.attempt), text: status.textContent,
-    });
-    new MutationObserver(record).observe(status, { attributes: true, childList: true, characterData: true, subtree: true });
+    window.__badge = { states: [], attempts: [], texts: [] };
+    new MutationObserver((records) => {
+      for (const r of records) {
+        if (r.type === 'attributes' && r.attributeName === 'data-state') window.__badge.states.push(r.oldValue);
+        if (r.type === 'attributes' && r.attributeName === 'data-attempt') window.__badge.attempts.push(Number(r.oldValue));
+        if (r.type === 'childList') for (const n of r.removedNodes) window.__badge.texts.push(n.textContent);
+      }
+    }).observe(status, { attributes: true, attributeOldValue: true, attributeFilter: ['data-state', 'data-attempt'], childList: true });
+  });
+  /** Every state, attempt and text the badge showed since the observer was installed. */
+  const badgeHistory = () => page.evaluate(() => {
+    const status = document.getElementById('status');
+    const b = window.__badge;
+    // Each old value was shown before its change; the current one is shown now. The first old
+    // value is what was shown when recording started.
+    return {
+      states: [...b.states, status.dataset.state],
+      attempts: [...b.attempts, Number(status.dataset.attempt)],
+      texts: [...b.texts, status.textContent],
+    };
   });
 
   const response = await fetch(new URL('control/drop-connections', url), { method: 'POST' });
@@ -111,22 +127,23 @@ try {
   if (!(dropped.dropped.binance > 0)) throw new Error(`the Binance simulator had no connection to drop: ${JSON.stringify(dropped)}`);
 
   const deadline = Date.now() + GUARD_MS;
-  let states = [];
+  let seen;
   for (;;) {
-    states = await page.evaluate(() => window.__states);
-    const r = states.findIndex((s) => s.state === 'reconnecting');
-    if (r >= 0 && states.slice(r).some((s) => s.state === 'connected')) break;
+    seen = await badgeHistory();
+    const r = seen.states.indexOf('reconnecting');
+    if (r >= 0 && seen.states.slice(r).includes('connected')) break;
     if (pageErrors.length) throw new Error(`page error during the reconnect: ${pageErrors.join(' | ')}`);
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for reconnecting then connected; badge went through ${JSON.stringify(states.map((s) => s.text))}`);
+      throw new Error(`timed out waiting for reconnecting then connected; badge went through ${JSON.stringify(seen.texts)}`);
     }
     await page.waitForTimeout(50);
   }
-  const reconnecting = states.find((s) => s.state === 'reconnecting');
-  if (!(reconnecting.attempt >= 1) || !/^reconnecting \(attempt \d+\)$/.test(reconnecting.text)) {
-    throw new Error(`the reconnecting badge is wrong: ${JSON.stringify(reconnecting)}`);
+  const attempt = Math.max(...seen.attempts);
+  const text = seen.texts.find((t) => t.startsWith('reconnecting'));
+  if (!(attempt >= 1) || !/^reconnecting \(attempt [1-9]\d*\)$/.test(text ?? '')) {
+    throw new Error(`the reconnecting badge is wrong: attempts ${JSON.stringify(seen.attempts)}, texts ${JSON.stringify(seen.texts)}`);
   }
-  log(`badge went to "${reconnecting.text}" and back to connected`);
+  log(`badge went to "${text}" and back to connected`);
 
   const back = await until('connected', (s) => s.state === 'connected');
   const again = await until('the book and the tape to update after the reconnect',
