@@ -26,7 +26,7 @@ use crate::config::{Config, RawConfig};
 use crate::ladder::{DEPTH, Ladder};
 use crate::rate::RateMeter;
 use crate::render;
-use crate::series::{HISTORY_CANDLES, Series, SeriesOp, headline};
+use crate::series::{HISTORY_CANDLES, Series, SeriesOp, headline, price_precision};
 use crate::status::{BadgeState, StatusBoard};
 use crate::symbols::{PICKER_LIMIT, filter_symbols, option_label, pick_symbol};
 use crate::tape::{TAPE_LEN, Tape};
@@ -467,6 +467,9 @@ async fn session(md: Box<dyn MarketData>, symbol: Symbol, timeframe: Timeframe, 
         Ok(history) => {
             first_open = history.iter().min_by_key(|c| c.open_time).map(|c| c.open);
             let last = history.iter().max_by_key(|c| c.open_time).map(|c| c.close);
+            if !history.is_empty() {
+                let _ = ui.chart.price_precision(price_precision(&history));
+            }
             let (bars, volume) = series.set_history(history);
             if let Err(e) = ui.chart.set(&bars, &volume) {
                 ui.notice(&format!("chart: {e:?}"));

@@ -32,6 +32,9 @@ extern "C" {
     #[wasm_bindgen(method, js_name = applyOptions)]
     fn apply_options(this: &ChartApi, options: &JsValue);
 
+    #[wasm_bindgen(method, js_name = applyOptions)]
+    fn apply_series_options(this: &SeriesApi, options: &JsValue);
+
     #[wasm_bindgen(method, js_name = setData, catch)]
     fn set_data(this: &SeriesApi, data: &JsValue) -> Result<(), JsValue>;
 
@@ -128,6 +131,15 @@ impl Chart {
     pub fn seconds_visible(&self, visible: bool) -> Result<(), JsValue> {
         self.chart.apply_options(&js(&serde_json::json!({
             "timeScale": {"secondsVisible": visible}
+        }))?);
+        Ok(())
+    }
+
+    /// Shows prices with `precision` decimals on the axis and the crosshair.
+    pub fn price_precision(&self, precision: u32) -> Result<(), JsValue> {
+        let min_move = 10f64.powi(-(precision.min(10) as i32));
+        self.candles.apply_series_options(&js(&serde_json::json!({
+            "priceFormat": {"type": "price", "precision": precision, "minMove": min_move}
         }))?);
         Ok(())
     }

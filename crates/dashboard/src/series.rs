@@ -133,6 +133,18 @@ impl Series {
     }
 }
 
+/// Decimals the chart's price axis shows: the fewest that show every price of `candles`
+/// exactly, at most 10 (a venue's tick size shows up as the prices' scale; Binance pads its
+/// decimals, which are dropped first).
+pub fn price_precision(candles: &[Candle]) -> u32 {
+    crate::ladder::column_scale(
+        candles
+            .iter()
+            .flat_map(|c| [c.open, c.high, c.low, c.close]),
+    )
+    .min(10)
+}
+
 /// The last closed candle's close and the change from the first candle's open, for the header:
 /// (last price, change in percent with two decimals).
 pub fn headline(first_open: Option<Decimal>, last_close: Decimal) -> (String, Option<String>) {
@@ -220,6 +232,17 @@ mod tests {
             SeriesOp::Append(..)
         ));
         assert_eq!(empty.len(), 1);
+    }
+
+    #[test]
+    fn precision_follows_the_prices() {
+        let mut a = candle(0, "59508.07000000", "59508.10000000");
+        assert_eq!(price_precision(&[a.clone()]), 2);
+        a.low = Decimal::from_str("0.00012340").unwrap();
+        assert_eq!(price_precision(&[a.clone()]), 7);
+        assert_eq!(price_precision(&[]), 0);
+        a.low = Decimal::from_str("0.000000000001").unwrap();
+        assert_eq!(price_precision(&[a]), 10);
     }
 
     #[test]
