@@ -94,8 +94,9 @@ pub struct WebSocketConfig {
     /// During a renewal, the old connection is closed once the new one has delivered its first
     /// message, or after this long at most.
     pub renewal_overlap: Duration,
-    /// Size of the socket read buffer, in bytes (native). Allocated per connection: it dominates
-    /// the memory of an idle connection.
+    /// Size of the socket read buffer, in bytes (native; default 32 KiB). Allocated per
+    /// connection: it dominates the memory of an idle connection (~40 KiB in all with the
+    /// default), and a larger one means fewer, larger socket reads (`docs/performance.md`).
     pub read_buffer_size: usize,
     /// Extra HTTP headers for the upgrade request (native only: browsers do not let pages set
     /// WebSocket handshake headers).
@@ -120,7 +121,7 @@ impl WebSocketConfig {
             max_frame_size: 16 << 20,
             max_connection_age: None,
             renewal_overlap: Duration::from_secs(10),
-            read_buffer_size: 16 * 1024,
+            read_buffer_size: 32 * 1024,
             headers: Vec::new(),
         }
     }
