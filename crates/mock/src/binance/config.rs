@@ -323,6 +323,14 @@ pub struct SimConfig {
     pub wrap_stream_errors: bool,
 }
 
+impl SimConfig {
+    /// Market events per second per symbol the simulator runs at: `tick_rate` within
+    /// 1..=1000.
+    pub(crate) fn events_per_second(&self) -> u32 {
+        self.tick_rate.clamp(1, 1_000)
+    }
+}
+
 impl Default for SimConfig {
     fn default() -> Self {
         Self {

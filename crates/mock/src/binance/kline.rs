@@ -310,8 +310,19 @@ pub(crate) struct History {
     tick: Decimal,
     step: Decimal,
     phases: [f64; 4],
-    /// Typical traded base volume per minute.
-    volume_per_min: f64,
+    /// The live order flow the history is sized after.
+    flow: Flow,
+}
+
+/// The order flow of the live market per minute, on average: what the simulated takers
+/// trade at the configured tick rate. History candles are sized after it, so that history
+/// and live candles are on the same scale.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Flow {
+    /// Base volume per minute.
+    pub(crate) volume_per_min: f64,
+    /// Trades per minute.
+    pub(crate) trades_per_min: f64,
 }
 
 /// (period ms, relative amplitude) of the sinusoids that make the price path.
@@ -329,6 +340,7 @@ impl History {
         base: Decimal,
         tick: Decimal,
         step: Decimal,
+        flow: Flow,
     ) -> Self {
         let key = mix(seed ^ hash_str(symbol));
         let mut phases = [0.0; 4];
@@ -338,15 +350,13 @@ impl History {
             *p = (state >> 11) as f64 / (1u64 << 53) as f64 * std::f64::consts::TAU;
         }
         let base_f = base.to_string().parse::<f64>().unwrap_or(1.0).max(1e-12);
-        // About 1,000 quote units per minute.
-        let volume_per_min = (1_000.0 / base_f).max(0.0);
         Self {
             key,
             base: base_f,
             tick,
             step,
             phases,
-            volume_per_min,
+            flow,
         }
     }
 
@@ -373,10 +383,15 @@ impl History {
         (h >> 11) as f64 / (1u64 << 53) as f64
     }
 
-    fn to_decimal(&self, value: f64, size: Decimal) -> Decimal {
-        let size_f = size.to_string().parse::<f64>().unwrap_or(1.0).max(1e-12);
-        let units = (value / size_f).floor().max(0.0) as i64;
-        scaled(units, size)
+    /// `value` in whole steps (rounded down).
+    fn steps(&self, value: f64) -> i64 {
+        let step_f = self
+            .step
+            .to_string()
+            .parse::<f64>()
+            .unwrap_or(1.0)
+            .max(1e-12);
+        (value / step_f).floor().max(0.0) as i64
     }
 
     /// The historical candle opening at `open`.
@@ -391,14 +406,22 @@ impl History {
         let lo_f = o.min(c) as f64 * (1.0 - wick * self.unit(interval, open, 2));
         let h = (hi_f.ceil() as i64).max(o.max(c));
         let l = (lo_f.floor() as i64).clamp(1, o.min(c));
-        let volume_f = self.volume_per_min * len_min * (0.5 + self.unit(interval, open, 3));
-        let volume = self.to_decimal(volume_f, self.step);
+        // Volume and trade count: the live flow over the candle's length, ±50 %.
+        let volume_f = self.flow.volume_per_min * len_min * (0.5 + self.unit(interval, open, 3));
+        let volume_steps = self.steps(volume_f);
+        let volume = scaled(volume_steps, self.step);
+        // Traded at the mid of open and close, which lies within [low, high].
         let mid = scaled(o + c, self.tick) / Decimal::TWO;
         let quote_volume = (volume * mid).round_dp(8);
         let buy_share = 0.3 + 0.4 * self.unit(interval, open, 4);
-        let taker_buy_volume = self.to_decimal(volume_f * buy_share, self.step).min(volume);
+        let taker_buy_volume = scaled(
+            self.steps(volume_f * buy_share).min(volume_steps),
+            self.step,
+        );
         let taker_buy_quote = (taker_buy_volume * mid).round_dp(8);
-        let trades = (len_min * 20.0 * (0.5 + self.unit(interval, open, 5))) as i64 + 1;
+        // At least one trade when something traded, at most one per step of volume.
+        let trades_f = self.flow.trades_per_min * len_min * (0.5 + self.unit(interval, open, 5));
+        let trades = (trades_f.round() as i64).clamp(volume_steps.min(1), volume_steps);
         Candle {
             open_time: open,
             close_time: next - 1,
@@ -467,6 +490,10 @@ mod tests {
             Decimal::new(60_000, 0),
             Decimal::new(1, 2),
             Decimal::new(1, 5),
+            Flow {
+                volume_per_min: 2.0,
+                trades_per_min: 100.0,
+            },
         );
         let a = h.candle(Interval::H1, 3_600_000 * 400_000);
         let b = h.candle(Interval::H1, 3_600_000 * 400_001);

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, VecDeque};
 use rust_decimal::Decimal;
 
 use super::config::SymbolConfig;
-use super::kline::{Candle, History, Interval};
+use super::kline::{Candle, Flow, History, Interval};
 use super::util::{Obj, Rng, arr, floor_units, fmt_dp, fmt8, hash_str, levels_json, mix, scaled};
 
 /// Trades kept for `GET /api/v3/trades`.
@@ -20,6 +20,42 @@ type Top = (Option<(i64, i64)>, Option<(i64, i64)>);
 pub(crate) type Levels = (Vec<(String, String)>, Vec<(String, String)>);
 /// Diff-depth aggregation windows: `@depth@100ms` and `@depth` (1000 ms).
 pub(crate) const DEPTH_PERIODS_MS: [u64; 2] = [100, 1_000];
+/// Percent of market events that move the fair price (with a taker trade at the touch).
+const MOVE_PERCENT: i64 = 35;
+/// Percent of market events that are a taker trade at the touch, the fair price staying.
+const TRADE_PERCENT: i64 = 30;
+/// Grid points per axis of [`expected_flow`]'s integral.
+const N: usize = 64;
+
+/// The average taker flow [`Market::tick`] produces per minute at `tick_rate` events per
+/// second: a taker trade in `MOVE_PERCENT + TRADE_PERCENT` % of the events, each of a
+/// quantity uniform in `taker_qty` but at most the touch level (uniform in `level_qty`).
+/// The price history is sized after it.
+pub(crate) fn expected_flow(cfg: &SymbolConfig, tick_rate: u32) -> Flow {
+    let step = cfg.step_size;
+    let units = |(lo, hi): (Decimal, Decimal)| {
+        let lo = floor_units(lo, step).max(1);
+        (lo as f64, floor_units(hi, step).max(lo) as f64)
+    };
+    let (t_lo, t_hi) = units(cfg.taker_qty);
+    let (l_lo, l_hi) = units(cfg.level_qty);
+    // E[min(T, L)] for independent uniform T and L, by the midpoint rule on a grid.
+    let at = |lo: f64, hi: f64, i: usize| lo + (hi - lo) * (i as f64 + 0.5) / N as f64;
+    let mut sum = 0.0;
+    for i in 0..N {
+        for j in 0..N {
+            sum += at(t_lo, t_hi, i).min(at(l_lo, l_hi, j));
+        }
+    }
+    let mean_steps = sum / (N * N) as f64;
+    let step_f = step.to_string().parse::<f64>().unwrap_or(0.0);
+    let trades_per_min =
+        f64::from(tick_rate) * 60.0 * (MOVE_PERCENT + TRADE_PERCENT) as f64 / 100.0;
+    Flow {
+        volume_per_min: trades_per_min * mean_steps * step_f,
+        trades_per_min,
+    }
+}
 
 /// Order side (also the side of a taker).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -129,10 +165,19 @@ pub(crate) struct Market {
 }
 
 impl Market {
-    pub(crate) fn new(cfg: SymbolConfig, seed: u64, levels: usize, now: i64) -> Self {
+    /// The market of `cfg` at `now`, starting from the price history's value at `now`;
+    /// `tick_rate` (events per second) sizes the history's volumes.
+    pub(crate) fn new(
+        cfg: SymbolConfig,
+        seed: u64,
+        levels: usize,
+        now: i64,
+        tick_rate: u32,
+    ) -> Self {
         let tick = cfg.tick_size;
         let step = cfg.step_size;
-        let history = History::new(seed, &cfg.symbol, cfg.initial_price, tick, step);
+        let flow = expected_flow(&cfg, tick_rate);
+        let history = History::new(seed, &cfg.symbol, cfg.initial_price, tick, step, flow);
         let p0 = history.price_ticks(now).max(levels as i64 + 2);
         let level_qty = (
             floor_units(cfg.level_qty.0, step).max(1),
@@ -555,7 +600,7 @@ impl Market {
     pub(crate) fn tick(&mut self, now: i64) -> Vec<Fill> {
         let roll = self.rng.range(0, 99);
         let mut fills = Vec::new();
-        if roll < 35 {
+        if roll < MOVE_PERCENT {
             let step = self.rng.range(1, self.max_move.max(1));
             let up = self.rng.chance(50);
             let taker = if up { Side::Buy } else { Side::Sell };
@@ -579,7 +624,7 @@ impl Market {
                 self.set_level(is_bid, price, user);
             }
             fills.extend(self.take(taker, Some(self.fair), None, None, now));
-        } else if roll < 65 {
+        } else if roll < MOVE_PERCENT + TRADE_PERCENT {
             let taker = if self.rng.chance(50) {
                 Side::Buy
             } else {
@@ -986,7 +1031,7 @@ mod tests {
     use super::*;
 
     fn market() -> Market {
-        Market::new(SymbolConfig::btcusdt(), 7, 20, 1_700_000_000_000)
+        Market::new(SymbolConfig::btcusdt(), 7, 20, 1_700_000_000_000, 20)
     }
 
     #[test]
@@ -1032,7 +1077,7 @@ mod tests {
             SymbolConfig::ethusdt(),
             SymbolConfig::bnbbtc(),
         ] {
-            let mut m = Market::new(cfg, 42, 50, 1_700_000_000_000);
+            let mut m = Market::new(cfg, 42, 50, 1_700_000_000_000, 20);
             let (mut lo, mut hi) = (m.last_price, m.last_price);
             let mut now = 1_700_000_000_000;
             for _ in 0..3_000 {
@@ -1112,6 +1157,49 @@ mod tests {
         for k in 0..5 {
             let c = m.candle_at(Interval::S1, start + k * 1_000);
             assert_eq!(c.open_time, start + k * 1_000);
+        }
+    }
+
+    #[test]
+    fn history_volume_matches_the_live_flow() {
+        for cfg in [
+            SymbolConfig::btcusdt(),
+            SymbolConfig::ethusdt(),
+            SymbolConfig::bnbbtc(),
+        ] {
+            let tick_rate = 20;
+            let t0 = 1_700_000_000_000;
+            let mut m = Market::new(cfg, 42, 50, t0, tick_rate);
+            // Ten minutes of market events, one every 1/tick_rate s.
+            let minutes: i64 = 10;
+            let mut now = t0;
+            for _ in 0..minutes * 60 * i64::from(tick_rate) {
+                now += 1_000 / i64::from(tick_rate);
+                m.tick(now);
+            }
+            let live_per_min = m.stats.volume / Decimal::from(minutes);
+            let live_trades_per_min = m.stats.count / minutes;
+            // The history over the ten minutes before the start, a minute at a time.
+            let hist: Vec<Candle> = (1..=minutes)
+                .map(|k| m.history.candle(Interval::M1, t0 - k * 60_000))
+                .collect();
+            let hist_volume: Decimal = hist.iter().map(|c| c.volume).sum();
+            let hist_per_min = hist_volume / Decimal::from(minutes);
+            let ratio = hist_per_min / live_per_min;
+            assert!(
+                ratio > Decimal::new(5, 1) && ratio < Decimal::TWO,
+                "{}: history {hist_per_min}/min, live {live_per_min}/min",
+                m.cfg.symbol
+            );
+            let hist_trades: i64 = hist.iter().map(|c| c.trades).sum();
+            let trade_ratio = hist_trades as f64 / (live_trades_per_min * minutes) as f64;
+            assert!(trade_ratio > 0.5 && trade_ratio < 2.0, "{trade_ratio}");
+            for c in &hist {
+                assert!(c.taker_buy_volume <= c.volume);
+                assert!(c.trades > 0 && Decimal::from(c.trades) * m.step <= c.volume);
+                let avg = c.quote_volume / c.volume;
+                assert!(avg >= m.price(c.l) && avg <= m.price(c.h), "{c:?}");
+            }
         }
     }
 }

@@ -507,9 +507,7 @@ impl Inner {
 }
 
 async fn market_loop(inner: Weak<Inner>) {
-    let rate = inner
-        .upgrade()
-        .map_or(20, |i| i.config.tick_rate.clamp(1, 1_000));
+    let rate = inner.upgrade().map_or(20, |i| i.config.events_per_second());
     let mut ticker = tokio::time::interval(Duration::from_micros(1_000_000 / u64::from(rate)));
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
     loop {

@@ -174,7 +174,15 @@ impl State {
         let markets = config
             .symbols
             .iter()
-            .map(|s| Market::new(s.clone(), config.seed, config.book_levels, now))
+            .map(|s| {
+                Market::new(
+                    s.clone(),
+                    config.seed,
+                    config.book_levels,
+                    now,
+                    config.events_per_second(),
+                )
+            })
             .collect();
         let accounts = config
             .accounts
