@@ -43,7 +43,8 @@ pub struct InstrumentConfig {
     pub min_trade_amount: Decimal,
     /// Contract size (10 USD for BTC futures, 1 BTC for options).
     pub contract_size: Decimal,
-    /// Start price of the simulated market.
+    /// Reference price of the deterministic price history (the live market starts from the
+    /// history's price when the simulator is created, within about ±4 % of this).
     pub start_price: Decimal,
     /// Expiry, ms since the epoch ([`PERPETUAL_EXPIRY_MS`] for perpetuals).
     pub expiration_timestamp: i64,
@@ -175,6 +176,13 @@ pub struct DeribitConfig {
     pub max_requests_per_second: usize,
     /// Initial margin rate of futures (fraction of the notional, in the currency).
     pub initial_margin_rate: Decimal,
+}
+
+impl DeribitConfig {
+    /// Market ticks per second the simulator runs at: `tick_rate` within 1..=1000.
+    pub(crate) fn steps_per_second(&self) -> u32 {
+        self.tick_rate.clamp(1, 1_000)
+    }
 }
 
 impl Default for DeribitConfig {

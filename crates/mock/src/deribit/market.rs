@@ -1,6 +1,7 @@
 //! One simulated instrument: a market-maker book that follows a walking mid price, taker
-//! trades against it, book change batches with `change_id` continuity, and deterministic
-//! historical candles.
+//! trades against it, book change batches with `change_id` continuity, and candles:
+//! deterministic history before the simulator was created, one-minute bars of the live
+//! trades from then on, joined at the price the live market started from.
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -11,8 +12,66 @@ use serde_json::{Value, json};
 use super::config::{InstrumentConfig, InstrumentKind};
 use super::util::{Rng, mix, num};
 
-/// Trades kept per instrument for `public/get_last_trades_by_instrument` and live candles.
+/// Trades kept per instrument for `public/get_last_trades_by_instrument`.
 const TRADE_HISTORY: usize = 2_000;
+/// Live one-minute bars kept per instrument for candles (a week); older minutes of the live
+/// period are served from the history.
+const LIVE_BARS: usize = 7 * 24 * 60;
+const MINUTE_MS: i64 = 60_000;
+/// Percent of market steps that move the mid by one tick.
+const MOVE_PERCENT: u64 = 30;
+/// Percent of market steps with a taker trade.
+const TRADE_PERCENT: u64 = 40;
+/// Size range of a simulated taker trade, in multiples of `min_trade_amount`.
+const TRADE_LOTS: (u32, u32) = (1, 20);
+
+/// One candle: open, high, low, close, volume, cost (the order of chart data's columns).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Ohlcv {
+    open: Decimal,
+    high: Decimal,
+    low: Decimal,
+    close: Decimal,
+    volume: Decimal,
+    cost: Decimal,
+}
+
+impl Ohlcv {
+    /// No trade, at `price`.
+    fn flat(price: Decimal) -> Self {
+        Self {
+            open: price,
+            high: price,
+            low: price,
+            close: price,
+            volume: Decimal::ZERO,
+            cost: Decimal::ZERO,
+        }
+    }
+
+    /// `self` followed by `next`.
+    fn then(self, next: &Ohlcv) -> Self {
+        Self {
+            open: self.open,
+            high: self.high.max(next.high),
+            low: self.low.min(next.low),
+            close: next.close,
+            volume: self.volume + next.volume,
+            cost: self.cost + next.cost,
+        }
+    }
+
+    fn columns(&self) -> [Decimal; 6] {
+        [
+            self.open,
+            self.high,
+            self.low,
+            self.close,
+            self.volume.round_dp(8),
+            self.cost.round_dp(8),
+        ]
+    }
+}
 
 /// A public trade.
 #[derive(Debug, Clone)]
@@ -53,20 +112,37 @@ pub(crate) struct Market {
     low: Decimal,
     open_price: Decimal,
     pub(crate) open_interest: Decimal,
+    /// Seed of the history.
+    seed: u64,
+    /// When the market was created (ms): history before, live bars from then on.
+    created_ms: i64,
+    /// Average traded amount per minute of the live market (sizes the history's volumes).
+    amount_per_min: f64,
+    /// Closed live one-minute bars, contiguous, oldest first: (open time, candle).
+    bars: VecDeque<(i64, Ohlcv)>,
+    /// The current live one-minute bar: (open time, candle).
+    bar: (i64, Ohlcv),
 }
 
 impl Market {
-    pub(crate) fn new(cfg: InstrumentConfig, levels: usize, rng: &mut Rng) -> Self {
-        let tick = if cfg.tick_size.is_zero() {
-            Decimal::ONE
-        } else {
-            cfg.tick_size
-        };
-        let mid = (cfg.start_price / tick).trunc().to_i64().unwrap_or(1);
+    /// The market of `cfg` created at `now`: it starts from the history's price at `now`
+    /// (`seed` seeds the history; `tick_rate`, steps per second, sizes its volumes).
+    pub(crate) fn new(
+        cfg: InstrumentConfig,
+        levels: usize,
+        rng: &mut Rng,
+        seed: u64,
+        tick_rate: u32,
+        now: i64,
+    ) -> Self {
+        let lot = cfg.min_trade_amount.to_f64().unwrap_or(0.0);
+        let mean_lots = f64::from(TRADE_LOTS.0 + TRADE_LOTS.1) / 2.0;
+        let amount_per_min =
+            f64::from(tick_rate) * 60.0 * TRADE_PERCENT as f64 / 100.0 * mean_lots * lot;
         let last = cfg.start_price;
         let mut m = Self {
             cfg,
-            mid: mid.max(levels as i64 + 2),
+            mid: 1,
             bids: BTreeMap::new(),
             asks: BTreeMap::new(),
             change_id: 1_000 + rng.next_u64() % 1_000,
@@ -82,7 +158,30 @@ impl Market {
             low: last,
             open_price: last,
             open_interest: Decimal::ZERO,
+            seed,
+            created_ms: now,
+            amount_per_min,
+            bars: VecDeque::new(),
+            bar: (now - now.rem_euclid(MINUTE_MS), Ohlcv::flat(last)),
         };
+        // Start where the history is now, on the tick grid.
+        let tick = if m.cfg.tick_size.is_zero() {
+            Decimal::ONE
+        } else {
+            m.cfg.tick_size
+        };
+        let mid = (m.hist_price(now) / tick)
+            .round()
+            .to_i64()
+            .unwrap_or(1)
+            .max(levels as i64 + 2);
+        let start = Decimal::from(mid) * tick;
+        m.mid = mid;
+        m.last_price = start;
+        m.high = start;
+        m.low = start;
+        m.open_price = start;
+        m.bar.1 = Ohlcv::flat(start);
         m.refresh_book(rng, levels);
         m.touched_bids.clear();
         m.touched_asks.clear();
@@ -153,13 +252,14 @@ impl Market {
 
     /// One market step: maybe move the mid, maybe a taker trade, then re-quote.
     pub(crate) fn step(&mut self, rng: &mut Rng, levels: usize, trade_id: &mut u64, now: i64) {
-        if rng.chance(30) {
+        self.roll_bars(now);
+        if rng.chance(MOVE_PERCENT) {
             let delta = if rng.chance(50) { 1 } else { -1 };
             self.mid = (self.mid + delta).max(levels as i64 + 2);
         }
-        if rng.chance(40) {
+        if rng.chance(TRADE_PERCENT) {
             let buy = rng.chance(50);
-            let lots = rng.range(1, 20);
+            let lots = rng.range(TRADE_LOTS.0, TRADE_LOTS.1);
             let amount = Decimal::from(lots) * self.cfg.min_trade_amount;
             let fills = self.take(buy, None, amount);
             for (price, amount) in fills {
@@ -240,6 +340,14 @@ impl Market {
             tick_direction,
         };
         self.last_price = price;
+        self.roll_bars(now);
+        let (volume, cost) = self.volume_cost(price, amount);
+        let bar = &mut self.bar.1;
+        bar.high = bar.high.max(price);
+        bar.low = bar.low.min(price);
+        bar.close = price;
+        bar.volume += volume;
+        bar.cost += cost;
         self.volume += amount;
         self.high = self.high.max(price);
         self.low = self.low.min(price);
@@ -431,37 +539,23 @@ impl Market {
         v
     }
 
-    /// The live candle of `resolution_ms` containing `now`, from the simulated trades, as
+    /// The live candle of `resolution_ms` containing `now` (the same as
+    /// `public/get_tradingview_chart_data` answers for it), as
     /// `chart.trades.{instrument}.{resolution}` data (`tick`, `open`, `high`, `low`, `close`,
     /// `volume`, `cost`).
     ///
     /// <https://docs.deribit.com/subscriptions/market-data/charttradesinstrument_nameresolution>.
     pub(crate) fn live_candle(&self, resolution_ms: i64, now: i64) -> Value {
         let start = now - now.rem_euclid(resolution_ms);
-        let mut open = None;
-        let (mut high, mut low, mut close) = (self.last_price, self.last_price, self.last_price);
-        let (mut volume, mut cost) = (Decimal::ZERO, Decimal::ZERO);
-        for t in self.trades.iter().filter(|t| t.ts >= start) {
-            if open.is_none() {
-                open = Some(t.price);
-                high = t.price;
-                low = t.price;
-            }
-            high = high.max(t.price);
-            low = low.min(t.price);
-            close = t.price;
-            let (v, c) = self.volume_cost(t.price, t.amount);
-            volume += v;
-            cost += c;
-        }
+        let [open, high, low, close, volume, cost] = self.candle(start, resolution_ms);
         json!({
             "tick": start,
-            "open": num(open.unwrap_or(self.last_price)),
+            "open": num(open),
             "high": num(high),
             "low": num(low),
             "close": num(close),
-            "volume": num(volume.round_dp(8)),
-            "cost": num(cost.round_dp(8)),
+            "volume": num(volume),
+            "cost": num(cost),
         })
     }
 
@@ -474,39 +568,125 @@ impl Market {
         }
     }
 
-    /// The deterministic historical price at minute `minute` (a function of the seed, the
+    /// Closes the live one-minute bars that ended before `now` (minutes without a trade stay
+    /// flat at the previous close).
+    fn roll_bars(&mut self, now: i64) {
+        let minute = now - now.rem_euclid(MINUTE_MS);
+        let keep = LIVE_BARS as i64 * MINUTE_MS;
+        if minute - self.bar.0 > keep {
+            // Long without a step (paused): only the last `LIVE_BARS` minutes matter.
+            self.bars.clear();
+            self.bar.0 = minute - keep;
+        }
+        while self.bar.0 < minute {
+            let next = (self.bar.0 + MINUTE_MS, Ohlcv::flat(self.bar.1.close));
+            self.bars.push_back(std::mem::replace(&mut self.bar, next));
+            if self.bars.len() > LIVE_BARS {
+                self.bars.pop_front();
+            }
+        }
+    }
+
+    /// The live bar of the minute opening at `minute`: `None` before the oldest kept one,
+    /// flat at the last price after the current one.
+    fn live_bar(&self, minute: i64) -> Option<Ohlcv> {
+        if minute >= self.bar.0 {
+            return Some(if minute == self.bar.0 {
+                self.bar.1
+            } else {
+                Ohlcv::flat(self.bar.1.close)
+            });
+        }
+        let first = self.bars.front()?.0;
+        let idx = usize::try_from((minute - first).div_euclid(MINUTE_MS)).ok()?;
+        self.bars
+            .get(idx)
+            .filter(|(open, _)| *open == minute)
+            .map(|(_, bar)| *bar)
+    }
+
+    /// A deterministic value in [0, 1) of the seed, the instrument and `salt`.
+    fn hist_unit(&self, salt: u64) -> f64 {
+        let h = mix(self.seed ^ mix(salt) ^ mix(self.cfg.name.len() as u64 + 7));
+        (h >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// The noise of the history's price at minute `minute` (linearly interpolated between).
+    fn hist_noise(&self, minute: i64) -> f64 {
+        let h = mix(self.seed ^ mix(minute as u64) ^ mix(self.cfg.name.len() as u64 + 7));
+        ((h % 10_000) as f64 / 10_000.0 - 0.5) * 0.002
+    }
+
+    /// The deterministic historical price at `t` ms (a continuous function of the seed, the
     /// instrument and time only), on the tick grid.
-    fn hist_price(&self, seed: u64, minute: i64) -> Decimal {
-        let h = mix(seed ^ mix(minute as u64) ^ mix(self.cfg.name.len() as u64 + 7));
-        let m = minute as f64;
+    fn hist_price(&self, t: i64) -> Decimal {
+        let m = t as f64 / MINUTE_MS as f64;
         let wave = 0.02 * (m / 997.0).sin() + 0.01 * (m / 131.0).sin() + 0.004 * (m / 17.0).sin();
-        let noise = ((h % 10_000) as f64 / 10_000.0 - 0.5) * 0.002;
+        let minute = t.div_euclid(MINUTE_MS);
+        let frac = t.rem_euclid(MINUTE_MS) as f64 / MINUTE_MS as f64;
+        let noise = self.hist_noise(minute) * (1.0 - frac) + self.hist_noise(minute + 1) * frac;
         let factor = Decimal::try_from(1.0 + wave + noise).unwrap_or(Decimal::ONE);
         let p = self.cfg.start_price * factor;
         ((p / self.tick()).round() * self.tick()).max(self.tick())
     }
 
-    /// Deterministic historical candle at `open_ms` of `res_ms`: (open, high, low, close,
-    /// volume, cost).
-    pub(crate) fn hist_candle(&self, seed: u64, open_ms: i64, res_ms: i64) -> [Decimal; 6] {
-        let first = open_ms.div_euclid(60_000);
-        let minutes = (res_ms / 60_000).max(1);
-        let open = self.hist_price(seed, first);
-        let close = self.hist_price(seed, first + minutes);
+    /// The history over `[from, to)` of the candle opening at `open_ms` of `res_ms`: prices
+    /// sampled along the path, and the candle's volume (the live flow over its length, ±50 %)
+    /// in proportion to the part covered.
+    fn hist_span(&self, open_ms: i64, res_ms: i64, from: i64, to: i64) -> Ohlcv {
+        let open = self.hist_price(from);
+        let close = self.hist_price(to);
         let (mut high, mut low) = (open.max(close), open.min(close));
-        let step = (minutes / 240).max(1);
-        let mut m = first;
-        while m < first + minutes {
-            let p = self.hist_price(seed, m);
+        let minutes = ((to - from) / MINUTE_MS).max(1);
+        let step = (minutes / 240).max(1) * MINUTE_MS;
+        let mut t = from - from.rem_euclid(MINUTE_MS) + MINUTE_MS;
+        while t < to {
+            let p = self.hist_price(t);
             high = high.max(p);
             low = low.min(p);
-            m += step;
+            t += step;
         }
-        let lots =
-            Decimal::from(mix(seed ^ open_ms as u64 ^ 0x5eed) % 200 + 1) * Decimal::from(minutes);
-        let amount = lots * self.cfg.min_trade_amount;
+        let share = (to - from) as f64 / res_ms.max(1) as f64;
+        let scale = 0.5 + self.hist_unit(open_ms as u64 ^ 0x5eed);
+        let res_min = res_ms as f64 / MINUTE_MS as f64;
+        let lots_f = self.amount_per_min * res_min * scale * share
+            / self.cfg.min_trade_amount.to_f64().unwrap_or(1.0).max(1e-12);
+        let amount = Decimal::from(lots_f.round().max(0.0) as i64) * self.cfg.min_trade_amount;
         let (volume, cost) = self.volume_cost(close, amount);
-        [open, high, low, close, volume, cost]
+        Ohlcv {
+            open,
+            high,
+            low,
+            close,
+            volume,
+            cost,
+        }
+    }
+
+    /// The candle at `open_ms` of `res_ms`: (open, high, low, close, volume, cost). The
+    /// history before the market was created, the live one-minute bars after; the candle
+    /// the market was created in joins both.
+    pub(crate) fn candle(&self, open_ms: i64, res_ms: i64) -> [Decimal; 6] {
+        let end = open_ms + res_ms;
+        if end <= self.created_ms {
+            return self.hist_span(open_ms, res_ms, open_ms, end).columns();
+        }
+        let mut acc = (open_ms < self.created_ms)
+            .then(|| self.hist_span(open_ms, res_ms, open_ms, self.created_ms));
+        let first_live = self.created_ms - self.created_ms.rem_euclid(MINUTE_MS);
+        let mut minute = open_ms.max(first_live);
+        while minute < end {
+            let bar = self
+                .live_bar(minute)
+                .unwrap_or_else(|| self.hist_span(minute, MINUTE_MS, minute, minute + MINUTE_MS));
+            acc = Some(match acc {
+                Some(a) => a.then(&bar),
+                None => bar,
+            });
+            minute += MINUTE_MS;
+        }
+        acc.unwrap_or_else(|| Ohlcv::flat(self.last_price))
+            .columns()
     }
 }
 
@@ -530,4 +710,89 @@ fn diff(touched: &Touched, book: &BTreeMap<Decimal, Decimal>, bid: bool) -> Vec<
         out.reverse();
     }
     out.into_iter().map(|(_, v)| v).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deribit::config::InstrumentConfig;
+
+    fn market(rng: &mut Rng, now: i64) -> Market {
+        let cfg = InstrumentConfig::perpetual("BTC", Decimal::new(60_000, 0), Decimal::new(5, 1));
+        Market::new(cfg, 10, rng, 42, 10, now)
+    }
+
+    #[test]
+    fn live_market_starts_where_the_history_is() {
+        let mut rng = Rng::new(42);
+        for now in [1_700_000_012_345, 1_700_003_456_789, 1_734_567_890_123] {
+            let m = market(&mut rng, now);
+            let minute = now - now.rem_euclid(MINUTE_MS);
+            let [.., close, _, _] = m.candle(minute - MINUTE_MS, MINUTE_MS);
+            let gap = ((m.last_price - close) / close).abs();
+            assert!(gap < Decimal::new(5, 3), "{} vs {close}", m.last_price);
+            assert_eq!(m.last_price, m.hist_price(now));
+        }
+    }
+
+    #[test]
+    fn candles_join_history_and_live_bars() {
+        let mut rng = Rng::new(7);
+        let t0 = 1_700_000_030_000;
+        let mut m = market(&mut rng, t0);
+        let mut trade_id = 0;
+        let tick_rate = 10;
+        let minutes = 10;
+        let mut now = t0;
+        for _ in 0..minutes * 60 * tick_rate {
+            now += 1_000 / tick_rate;
+            m.step(&mut rng, 10, &mut trade_id, now);
+        }
+        let first = t0 - t0.rem_euclid(MINUTE_MS) - 20 * MINUTE_MS;
+        let candles: Vec<[Decimal; 6]> = (0..30)
+            .map(|k| m.candle(first + k * MINUTE_MS, MINUTE_MS))
+            .collect();
+        for pair in candles.windows(2) {
+            assert_eq!(pair[0][3], pair[1][0], "close joins the next open");
+        }
+        for c in &candles {
+            assert!(c[1] >= c[0].max(c[3]) && c[2] <= c[0].min(c[3]), "{c:?}");
+            // cost / volume is a price within [low, high] (futures: cost in USD).
+            if !c[4].is_zero() {
+                let avg = c[5] / c[4];
+                let slack = Decimal::ONE;
+                assert!(avg >= c[2] - slack && avg <= c[1] + slack, "{c:?}");
+            }
+        }
+        // Volume per minute: history (before t0) and live (the complete minutes after).
+        let hist: Decimal = candles[..20].iter().map(|c| c[5]).sum::<Decimal>() / Decimal::from(20);
+        let live: Decimal =
+            candles[21..30].iter().map(|c| c[5]).sum::<Decimal>() / Decimal::from(9);
+        let ratio = hist / live;
+        assert!(
+            ratio > Decimal::new(5, 1) && ratio < Decimal::TWO,
+            "history {hist}/min, live {live}/min"
+        );
+        // The hour candle holds the history part and the live part.
+        let hour = t0 - t0.rem_euclid(3_600_000);
+        let h = m.candle(hour, 3_600_000);
+        assert_eq!(h[0], m.hist_price(hour));
+        assert_eq!(h[3], m.last_price);
+        // The live candle is what the chart data says.
+        let live = m.live_candle(MINUTE_MS, now);
+        let c = m.candle(now - now.rem_euclid(MINUTE_MS), MINUTE_MS);
+        assert_eq!(live["close"], num(c[3]));
+        assert_eq!(live["volume"], num(c[4]));
+    }
+
+    #[test]
+    fn history_is_deterministic_before_creation() {
+        let (mut a, mut b) = (Rng::new(1), Rng::new(2));
+        let m1 = market(&mut a, 1_700_000_000_000);
+        let m2 = market(&mut b, 1_800_000_000_000);
+        for k in 0..50 {
+            let t = 1_600_000_000_000 + k * 3_600_000;
+            assert_eq!(m1.candle(t, 3_600_000), m2.candle(t, 3_600_000));
+        }
+    }
 }

@@ -605,11 +605,10 @@ impl Ctx<'_> {
             .map(|(_, ms)| *ms)
             .ok_or_else(|| RpcError::invalid_arguments("resolution"))?;
         let m = &self.sim.ex.markets[inst];
-        let seed = self.inner.config.seed;
         let mut cols: [Vec<Value>; 7] = Default::default();
         let mut t = start + (res_ms - start.rem_euclid(res_ms)) % res_ms;
         while t <= end.min(self.now) && cols[0].len() < 10_000 {
-            let c = m.hist_candle(seed, t, res_ms);
+            let c = m.candle(t, res_ms);
             cols[0].push(json!(t));
             for (col, v) in cols[1..].iter_mut().zip(c) {
                 col.push(num(v));

@@ -42,8 +42,11 @@
 //! `user.changes.*`, REST transport, credit-based rate limits (a plain per-connection
 //! requests-per-second limit instead), timestamp freshness of `client_signature`, the
 //! `heartbeat`-type heartbeat message (only `test_request` is sent), settlement/expiry.
-//! Historical candles (`public/get_tradingview_chart_data`) are a function of the seed and
-//! time, independent of the live simulated trades.
+//! Candles (`public/get_tradingview_chart_data`, `chart.trades.*`): before the simulator was
+//! created, a deterministic history (a function of the seed, the instrument, time and the
+//! tick rate, which sizes its volumes like the live trades); from then on, one-minute bars
+//! of the live trades (the last week of them). The live market starts from the history's
+//! price at creation, so the two join.
 //!
 //! ```
 //! use futures::{SinkExt, StreamExt};
@@ -205,7 +208,7 @@ impl DeribitSim {
     /// A simulator for `config`. The market starts ticking on the first connection (or at
     /// once with [`DeribitSim::start`]); it stops when the last clone is dropped.
     pub fn new(config: DeribitConfig) -> Self {
-        let ex = State::new(&config);
+        let ex = State::new(&config, now_ms());
         Self {
             inner: Arc::new(Inner {
                 config,
@@ -482,9 +485,7 @@ impl Inner {
 }
 
 async fn market_loop(inner: Weak<Inner>) {
-    let rate = inner
-        .upgrade()
-        .map_or(10, |i| i.config.tick_rate.clamp(1, 1_000));
+    let rate = inner.upgrade().map_or(10, |i| i.config.steps_per_second());
     let mut ticker = tokio::time::interval(Duration::from_micros(1_000_000 / u64::from(rate)));
     ticker.set_missed_tick_behavior(MissedTickBehavior::Skip);
     loop {

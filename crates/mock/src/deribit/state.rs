@@ -132,12 +132,22 @@ pub(crate) struct State {
 }
 
 impl State {
-    pub(crate) fn new(config: &DeribitConfig) -> Self {
+    /// The exchange of `config`, created at `now` (ms).
+    pub(crate) fn new(config: &DeribitConfig, now: i64) -> Self {
         let mut rng = Rng::new(config.seed);
         let markets = config
             .instruments
             .iter()
-            .map(|i| Market::new(i.clone(), config.book_levels.max(1), &mut rng))
+            .map(|i| {
+                Market::new(
+                    i.clone(),
+                    config.book_levels.max(1),
+                    &mut rng,
+                    config.seed,
+                    config.steps_per_second(),
+                    now,
+                )
+            })
             .collect();
         let accounts = config
             .accounts

@@ -255,3 +255,100 @@ async fn chart_data_is_deterministic() {
     assert_error(&v, 11029, "invalid_arguments");
     server.shutdown().await;
 }
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// `public/get_tradingview_chart_data` of BTC-PERPETUAL.
+async fn chart(c: &mut Client, start: i64, end: i64, resolution: &str) -> Value {
+    c.ok(
+        "public/get_tradingview_chart_data",
+        json!({
+            "instrument_name": "BTC-PERPETUAL",
+            "start_timestamp": start,
+            "end_timestamp": end,
+            "resolution": resolution,
+        }),
+    )
+    .await
+}
+
+fn column(data: &Value, name: &str) -> Vec<f64> {
+    data[name]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn chart_history_ends_at_the_live_price() {
+    let (server, _sim) = DeribitSim::start_with(fast()).await.unwrap();
+    let mut c = connect(&server).await;
+    let now = now_ms();
+    let ticker = c
+        .ok("public/ticker", json!({"instrument_name": "BTC-PERPETUAL"}))
+        .await;
+    let last = ticker["last_price"].as_f64().unwrap();
+    for (resolution, ms) in [("1", 60_000), ("5", 300_000), ("60", 3_600_000)] {
+        let data = chart(&mut c, now - 20 * ms, now, resolution).await;
+        let closes = column(&data, "close");
+        // The most recent complete candle (the last one is the current one).
+        let close = closes[closes.len() - 2];
+        assert!(
+            (close - last).abs() / last < 0.005,
+            "resolution {resolution}: history closes at {close}, live price {last}"
+        );
+        // The current candle ends at the live price too.
+        let current = *closes.last().unwrap();
+        assert!((current - last).abs() / last < 0.005, "{current} vs {last}");
+    }
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn chart_history_volume_is_on_the_live_scale() {
+    let config = DeribitConfig {
+        tick_rate: 100,
+        ..DeribitConfig::default()
+    };
+    let created = now_ms();
+    let (server, _sim) = DeribitSim::start_with(config).await.unwrap();
+    let mut c = connect(&server).await;
+    // The live trades over three seconds of the simulator's clock, in USD per minute.
+    let ch = "trades.BTC-PERPETUAL.100ms";
+    c.ok("public/subscribe", json!({"channels": [ch]})).await;
+    let (mut first, mut last, mut amount) = (None, 0, 0.0);
+    while last - first.unwrap_or(last) < 3_000 {
+        for t in c.notification(ch).await.as_array().unwrap() {
+            let ts = t["timestamp"].as_i64().unwrap();
+            first.get_or_insert(ts);
+            last = ts;
+            amount += t["amount"].as_f64().unwrap();
+        }
+    }
+    let live_per_min = amount / (last - first.unwrap()) as f64 * 60_000.0;
+    // History: one-minute candles of the hour before the simulator was created.
+    let end = created - 2 * 60_000;
+    let data = chart(&mut c, end - 60 * 60_000, end, "1").await;
+    let costs = column(&data, "cost");
+    let volumes = column(&data, "volume");
+    let closes = column(&data, "close");
+    for ((cost, volume), close) in costs.iter().zip(&volumes).zip(&closes) {
+        // Inverse perpetual: volume in BTC, cost in USD, cost / volume ≈ the price.
+        assert!(
+            (cost / volume / close - 1.0).abs() < 0.01,
+            "{cost} {volume}"
+        );
+    }
+    let hist_per_min = median(costs);
+    let ratio = hist_per_min / live_per_min;
+    assert!(
+        (0.2..5.0).contains(&ratio),
+        "history {hist_per_min} USD/min, live {live_per_min} USD/min"
+    );
+    server.shutdown().await;
+}
