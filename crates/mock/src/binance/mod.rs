@@ -15,7 +15,11 @@
 //! `U` = previous `u` + 1, and `GET /api/v3/depth` returns a `lastUpdateId` consistent with
 //! the diff stream, so the documented local order book procedure reproduces
 //! [`BinanceSim::book_top`] exactly. Historical klines are a deterministic function of
-//! (seed, symbol, interval, open time), so any range can be paginated gap-free.
+//! (seed, symbol, interval, open time, configuration), so any range can be paginated
+//! gap-free; the live market starts from the history's price at start time, and history
+//! volumes, quote volumes and trade counts are sized after the live taker flow
+//! ([`SymbolConfig::taker_qty`] at [`SimConfig::tick_rate`]), so history and live candles
+//! join in price and scale.
 //!
 //! Served:
 //!

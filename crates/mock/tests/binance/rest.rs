@@ -406,6 +406,92 @@ async fn live_klines_join_history() {
     server.shutdown().await;
 }
 
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Fields 1..=10 of a REST kline as numbers (o, h, l, c, v, close time, q, n, V, Q).
+fn kline_numbers(k: &Value) -> Vec<f64> {
+    k.as_array().unwrap()[1..=10]
+        .iter()
+        .map(|v| match v.as_str() {
+            Some(s) => s.parse().unwrap(),
+            None => v.as_f64().unwrap(),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn history_klines_join_the_live_price_and_volume() {
+    let start = now_ms();
+    let (server, _sim) = BinanceSim::start_with(SimConfig {
+        tick_rate: 100,
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    // Price: the most recent complete minute ends near the live price.
+    let last: f64 = get(&server, "/api/v3/ticker/24hr?symbol=BTCUSDT")
+        .await
+        .json()["lastPrice"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    for path in ["/api/v3/klines", "/api/v3/uiKlines"] {
+        let ks = get(
+            &server,
+            &format!("{path}?symbol=BTCUSDT&interval=1m&limit=2"),
+        )
+        .await
+        .json();
+        let close = kline_numbers(&ks[0])[3];
+        assert!(
+            (close - last).abs() / last < 0.005,
+            "{path}: history closes at {close}, live price {last}"
+        );
+    }
+
+    // Volume: live one-second candles from the live trades…
+    let mut ws = connect(&server, "/ws/btcusdt@kline_1s").await;
+    let mut live = Vec::new();
+    while live.len() < 6 {
+        let k = next_matching(&mut ws, |v| v["k"]["x"] == true).await;
+        live.push(k["k"]["v"].as_str().unwrap().parse::<f64>().unwrap());
+    }
+    // (the first one closed may have started before the market did)
+    let live = median(live[1..].to_vec());
+    // …and history one-second candles from before the simulator started.
+    let ks = get(
+        &server,
+        &format!(
+            "/api/v3/klines?symbol=BTCUSDT&interval=1s&endTime={}&limit=100",
+            start - 60_000
+        ),
+    )
+    .await
+    .json();
+    let ks = ks.as_array().unwrap();
+    assert_eq!(ks.len(), 100);
+    let mut volumes = Vec::new();
+    for k in ks {
+        let n = kline_numbers(k);
+        let (h, l, v, q, trades, taker_v) = (n[1], n[2], n[4], n[6], n[7], n[8]);
+        assert!(v > 0.0 && taker_v <= v, "{k}");
+        assert!(q >= v * l * 0.999_999 && q <= v * h * 1.000_001, "{k}");
+        assert!(trades >= 1.0 && trades <= v / 0.000_01, "{k}");
+        volumes.push(v);
+    }
+    let history = median(volumes);
+    let ratio = history / live;
+    assert!(
+        (0.2..5.0).contains(&ratio),
+        "history {history} BTC/s, live {live} BTC/s"
+    );
+    server.shutdown().await;
+}
+
 #[tokio::test]
 async fn weight_header_429_and_418() {
     avoid_minute_boundary().await;
