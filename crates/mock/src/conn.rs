@@ -311,7 +311,10 @@ pub(crate) async fn run(
         request,
         behaviour,
         frames_received: 0,
-        sender: ConnSender { tx },
+        sender: ConnSender {
+            tx,
+            pongs: Arc::default(),
+        },
     };
     tracing::debug!(conn = id, path = %ctx.path(), "mock ws: connection accepted");
 
@@ -391,6 +394,9 @@ fn on_incoming(inner: &Inner, ctx: &mut ConnCtx, conn: &mut Conn, message: Messa
         }
         Message::Pong(_) => {
             inner.count_pong();
+            ctx.sender
+                .pongs
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             return;
         }
         Message::Close(frame) => {

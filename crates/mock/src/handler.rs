@@ -1,6 +1,7 @@
 //! The extension point for venue simulators: [`Handler`].
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
@@ -163,6 +164,8 @@ pub(crate) enum Command {
 #[derive(Debug, Clone)]
 pub struct ConnSender {
     pub(crate) tx: mpsc::UnboundedSender<Command>,
+    /// Pongs received on the connection.
+    pub(crate) pongs: Arc<AtomicUsize>,
 }
 
 impl ConnSender {
@@ -192,6 +195,12 @@ impl ConnSender {
     /// if the connection is gone.
     pub fn drop_connection(&self) -> bool {
         self.tx.send(Command::Drop).is_ok()
+    }
+
+    /// Pong frames the client has sent on this connection so far (answers to
+    /// [`ping`](Self::ping), or unsolicited).
+    pub fn pongs_received(&self) -> usize {
+        self.pongs.load(Ordering::Relaxed)
     }
 
     /// True once the connection task has ended.

@@ -298,9 +298,13 @@ pub struct SimConfig {
     pub book_levels: usize,
     /// Interval of server pings ("The WebSocket server will send a ping frame every 20
     /// seconds", web-socket-streams.md "General WSS information"); `None` = no pings.
-    /// The documented disconnect after a minute without a pong is not simulated: the
-    /// [`Handler`](crate::Handler) API does not report pongs per connection.
     pub ping_interval: Option<Duration>,
+    /// A connection whose client sends no pong for this long after a ping is dropped ("If the
+    /// WebSocket server does not receive a pong frame back from the connection within a
+    /// minute the connection will be disconnected", same section). Checked at each ping, so
+    /// the drop comes at the first ping at least this long after the unanswered one; `None`
+    /// = never.
+    pub pong_timeout: Option<Duration>,
     /// Connections are closed after this age (Binance: 24 hours); `None` = never.
     pub max_connection_age: Option<Duration>,
     /// Streams per connection (web-socket-streams.md "WebSocket Limits": 1024).
@@ -350,6 +354,7 @@ impl Default for SimConfig {
             tick_rate: 20,
             book_levels: 50,
             ping_interval: Some(Duration::from_secs(20)),
+            pong_timeout: Some(Duration::from_secs(60)),
             max_connection_age: Some(Duration::from_secs(24 * 60 * 60)),
             max_streams_per_connection: 1024,
             max_incoming_per_second: 5,

@@ -26,7 +26,8 @@
 //! * Streams: `<symbol>@trade`, `@aggTrade`, `@kline_<1s..1M>`, `@depth`, `@depth@100ms`,
 //!   `@depth<5|10|20>[@100ms]`, `@bookTicker`, `@ticker`, `@miniTicker`; `SUBSCRIBE`,
 //!   `UNSUBSCRIBE`, `LIST_SUBSCRIPTIONS`, `SET_PROPERTY`/`GET_PROPERTY` (`combined`) with the
-//!   documented errors; 1024 streams and 5 messages/s per connection; server pings; the
+//!   documented errors; 1024 streams and 5 messages/s per connection; server pings and the
+//!   drop of a connection that leaves one unanswered ([`SimConfig::pong_timeout`]); the
 //!   24-hour cut ([`SimConfig::max_connection_age`]).
 //! * REST: `ping`, `time`, `exchangeInfo`, `depth`, `trades`, `klines`/`uiKlines`,
 //!   `ticker/24hr`; signed `order` (POST/GET/DELETE, LIMIT/LIMIT_MAKER/MARKET, GTC/IOC/FOK,
@@ -38,8 +39,7 @@
 //!   `userDataStream.unsubscribe`, `session.subscriptions`; user data events
 //!   `executionReport`, `outboundAccountPosition`, `balanceUpdate`, `eventStreamTerminated`.
 //!
-//! Not simulated: the disconnect after a minute without pong (the [`Handler`] API does not
-//! report pongs), `timeUnit=MICROSECOND`, kline `timeZone` other than UTC, order lists,
+//! Not simulated: `timeUnit=MICROSECOND`, kline `timeZone` other than UTC, order lists,
 //! stop and pegged orders, SOR, SBE, `listenKey` streams (removed from the documentation in
 //! favour of the WebSocket API user data stream).
 //!
@@ -523,10 +523,12 @@ async fn market_loop(inner: Weak<Inner>) {
     }
 }
 
-/// Pings the connection every `ping` and closes it at `max_age`, until `stop` fires.
+/// Pings the connection every `ping`, drops it when a ping stays unanswered for
+/// `pong_timeout`, and closes it at `max_age`, until `stop` fires.
 async fn conn_timers(
     sender: ConnSender,
     ping: Option<Duration>,
+    pong_timeout: Option<Duration>,
     max_age: Option<Duration>,
     mut stop: oneshot::Receiver<()>,
 ) {
@@ -537,6 +539,8 @@ async fn conn_timers(
         i
     });
     let deadline = max_age.map(|a| start + a);
+    // The oldest ping not answered yet, and the pongs counted when it was sent.
+    let mut unanswered: Option<(Instant, usize)> = None;
     loop {
         tokio::select! {
             _ = &mut stop => break,
@@ -547,7 +551,21 @@ async fn conn_timers(
                 }
             } => {
                 // web-socket-streams.md "General WSS information": "The WebSocket server will
-                // send a ping frame every 20 seconds."
+                // send a ping frame every 20 seconds. If the WebSocket server does not receive
+                // a pong frame back from the connection within a minute the connection will
+                // be disconnected."
+                let now = Instant::now();
+                let pongs = sender.pongs_received();
+                match unanswered {
+                    Some((since, counted)) if pongs == counted => {
+                        if pong_timeout.is_some_and(|t| now.duration_since(since) >= t) {
+                            tracing::debug!("binance sim: no pong, dropping the connection");
+                            sender.drop_connection();
+                            break;
+                        }
+                    }
+                    _ => unanswered = Some((now, pongs)),
+                }
                 if !sender.ping(Vec::new()) {
                     break;
                 }
@@ -612,6 +630,7 @@ impl Handler for BinanceSim {
         tokio::spawn(conn_timers(
             conn.sender(),
             self.inner.config.ping_interval,
+            self.inner.config.pong_timeout,
             self.inner.config.max_connection_age,
             stop_rx,
         ));

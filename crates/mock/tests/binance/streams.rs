@@ -371,6 +371,49 @@ async fn server_pings_and_connection_age() {
 }
 
 #[tokio::test]
+async fn a_client_that_never_answers_pings_is_dropped() {
+    let (server, sim) = BinanceSim::start_with(SimConfig {
+        ping_interval: Some(Duration::from_millis(100)),
+        pong_timeout: Some(Duration::from_millis(300)),
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    // `silent` is never read, so tungstenite never answers its pings; `live` is read
+    // continuously and answers every one.
+    let mut silent = connect(&server, "/ws").await;
+    let mut live = connect(&server, "/ws").await;
+    wait_sim_connections(&sim, 2).await;
+    let reader = tokio::spawn(async move {
+        let mut pings = 0;
+        while pings < 12 {
+            if let Message::Ping(_) = next_msg(&mut live).await {
+                pings += 1;
+            }
+        }
+        live
+    });
+    wait_sim_connections(&sim, 1).await;
+    // The survivor goes on answering past several timeouts.
+    let live = tokio::time::timeout(WAIT, reader).await.unwrap().unwrap();
+    assert_eq!(sim.connections(), 1);
+    // The silent one was dropped without a close frame: its buffered pings, then the end.
+    loop {
+        match tokio::time::timeout(WAIT, futures::StreamExt::next(&mut silent))
+            .await
+            .expect("not dropped")
+        {
+            Some(Ok(Message::Ping(_))) => continue,
+            Some(Ok(Message::Close(_))) => panic!("a dropped connection has no close frame"),
+            Some(Ok(other)) => panic!("unexpected {other:?}"),
+            Some(Err(_)) | None => break,
+        }
+    }
+    drop(live);
+    server.shutdown().await;
+}
+
+#[tokio::test]
 async fn forced_disconnects() {
     let (server, sim) = BinanceSim::start().await.unwrap();
     let mut a = connect(&server, "/ws/btcusdt@trade").await;
