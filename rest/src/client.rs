@@ -714,7 +714,11 @@ impl Response {
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, RestError> {
         serde_json::from_slice(&self.body).map_err(|e| RestError::Decode {
             what: std::any::type_name::<T>().to_owned(),
-            message: e.to_string(),
+            // serde quotes the offending value, which can be as long as the body.
+            message: tradewire_core::bounded(
+                e.to_string(),
+                tradewire_core::DecodeError::MESSAGE_LEN,
+            ),
             excerpt: excerpt(&self.body),
         })
     }

@@ -20,10 +20,15 @@ pub struct DecodeError {
 }
 
 impl DecodeError {
-    /// A decode error for `frame`, keeping an excerpt of it.
+    /// A decode error for `frame`, keeping an excerpt of it (and at most
+    /// [`tradewire_core::DecodeError::MESSAGE_LEN`] characters of the message: serde's
+    /// messages quote the offending value).
     pub fn new(message: impl std::fmt::Display, frame: &Frame) -> Self {
         DecodeError {
-            message: message.to_string(),
+            message: tradewire_core::bounded(
+                message.to_string(),
+                tradewire_core::DecodeError::MESSAGE_LEN,
+            ),
             excerpt: frame.excerpt(EXCERPT_LEN),
         }
     }

@@ -21,14 +21,29 @@ pub struct DecodeError {
 }
 
 impl DecodeError {
-    /// A decode error for `venue`'s `what`.
+    /// How many characters of the decoder's message an error keeps: serde's messages quote
+    /// the offending value, which a peer can make arbitrarily long.
+    pub const MESSAGE_LEN: usize = 512;
+
+    /// A decode error for `venue`'s `what` (the message bounded to
+    /// [`MESSAGE_LEN`](Self::MESSAGE_LEN) characters).
     pub fn new(venue: Venue, what: impl Into<String>, message: impl ToString) -> Self {
         DecodeError {
             venue: Some(venue),
             what: what.into(),
-            message: message.to_string(),
+            message: bounded(message.to_string(), Self::MESSAGE_LEN),
         }
     }
+}
+
+/// `text` cut to at most `max` characters, with `… (N bytes)` where it was cut.
+pub fn bounded(mut text: String, max: usize) -> String {
+    if let Some((cut, _)) = text.char_indices().nth(max) {
+        let len = text.len();
+        text.truncate(cut);
+        text.push_str(&format!("… ({len} bytes)"));
+    }
+    text
 }
 
 /// Every error tradewire reports.

@@ -114,8 +114,10 @@ impl Response {
     /// Decodes the result into `T`, or returns the venue's error.
     pub fn result<T: serde::de::DeserializeOwned>(&self) -> crate::Result<T> {
         match &self.outcome {
-            Ok(raw) => serde_json::from_str(raw.get())
-                .map_err(|e| crate::Error::Decode(format!("{e} in result {}", excerpt(raw.get())))),
+            Ok(raw) => serde_json::from_str(raw.get()).map_err(|e| {
+                let e = tradewire_core::bounded(e.to_string(), 200);
+                crate::Error::Decode(format!("{e} in result {}", excerpt(raw.get())))
+            }),
             Err(e) => Err(crate::Error::Venue(e.clone())),
         }
     }

@@ -117,7 +117,8 @@ pub const fn binance_time_in_force(tif: TimeInForce) -> Option<&'static str> {
 fn decode(message: String) -> RestError {
     RestError::Decode {
         what: "Binance order".into(),
-        message,
+        // The message quotes the venue's value: bounded.
+        message: tradewire_core::bounded(message, tradewire_core::DecodeError::MESSAGE_LEN),
         excerpt: String::new(),
     }
 }
