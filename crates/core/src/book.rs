@@ -695,7 +695,9 @@ fn set_levels(side: &mut BTreeMap<Decimal, Decimal>, levels: &[BookLevel]) {
 /// Kraken's level formatting: fixed decimals, then drop `.` and leading zeros.
 fn push_kraken_digits(out: &mut String, value: Decimal, decimals: u32) {
     let mut v = value;
-    v.rescale(decimals);
+    // `rescale` beyond 28 decimals can leave a scale `Decimal` cannot print (its `Display`
+    // panics): no venue has more, and the pair's decimals may come from the venue.
+    v.rescale(decimals.min(Decimal::MAX_SCALE));
     let text = v.to_string();
     let digits: String = text.chars().filter(|c| *c != '.').collect();
     out.push_str(digits.trim_start_matches('0'));
