@@ -218,6 +218,15 @@ fn rest_bodies(input: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
+/// The transport's own codecs (`Frame` passes through, `String` refuses binary frames) and
+/// the excerpt every `DecodeError` keeps.
+fn transport(input: &[u8]) -> Result<(), String> {
+    let frame = frame(input);
+    let _ = frame.excerpt(tradewire_websockets::EXCERPT_LEN);
+    Frame::decode(&frame).map_err(err)?;
+    String::decode(&frame).map(drop).map_err(err)
+}
+
 const DECODERS: &[Decoder] = &[
     Decoder {
         name: "BinanceMessage::decode",
@@ -295,7 +304,12 @@ fn random_and_hostile_inputs() {
     let mut inputs = Vec::new();
     mutate::random_inputs(&mut rng, 2000, &mut inputs);
     mutate::hostile_inputs(&mut inputs);
-    let tally = run(DECODERS, &inputs);
+    let mut tally = run(DECODERS, &inputs);
+    let transport = Decoder {
+        name: "tradewire_websockets Frame/String",
+        call: transport,
+    };
+    tally.calls += run(&[transport], &inputs).calls;
     eprintln!("random/hostile: {} decodes", tally.calls);
 }
 

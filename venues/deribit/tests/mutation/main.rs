@@ -29,6 +29,7 @@ use tradewire_deribit::{
     Response,
 };
 use tradewire_websockets::rpc::Correlated;
+use tradewire_websockets::rpc::jsonrpc::Envelope;
 use tradewire_websockets::{Frame, WsMessage};
 
 /// The codec the clients' event streams run (text and binary frames), then normalized and
@@ -38,6 +39,12 @@ fn message(input: &[u8]) -> Result<(), String> {
         Ok(s) => Frame::text(s.to_owned()),
         Err(_) => Frame::binary(input.to_vec()),
     };
+    // The JSON-RPC envelope the request/response router parses first.
+    if let Some(text) = frame.as_text() {
+        if let Ok(envelope) = Envelope::parse(text) {
+            let _ = (envelope.kind(), envelope.id, envelope.error.map(|e| e.code));
+        }
+    }
     let decoded = DeribitMessage::decode(&frame).map_err(err)?;
     // `decode` of a text frame is `decode_str`; `tradewire decode` also reads binary lines
     // as (lossy) text.
