@@ -421,16 +421,10 @@ fn transport(e: reqwest::Error) -> RestError {
         source = s.source();
     }
     // On wasm32 a fetch failure carries a multi-line JS stack trace: keep the first line.
-    let mut message = message.lines().next().unwrap_or_default().to_owned();
-    if message.len() > 300 {
-        let mut end = 300;
-        while !message.is_char_boundary(end) {
-            end -= 1;
-        }
-        message.truncate(end);
-        message.push('…');
-    }
-    RestError::Transport(message)
+    RestError::Transport(crate::error::cut(
+        message.lines().next().unwrap_or_default(),
+        300,
+    ))
 }
 
 /// One request being built: query parameters (in order), headers, body, declared weight,

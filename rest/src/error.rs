@@ -52,11 +52,15 @@ pub fn code_msg_error_parser(_status: u16, body: &str) -> Option<(String, String
 /// The first [`EXCERPT_LEN`] bytes of `body` as text (lossy UTF-8, cut on a character boundary,
 /// `…` appended when cut).
 pub fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    if text.len() <= EXCERPT_LEN {
-        return text.into_owned();
+    cut(&String::from_utf8_lossy(body), EXCERPT_LEN)
+}
+
+/// At most the first `max` bytes of `text`, cut on a character boundary, `…` appended when cut.
+pub(crate) fn cut(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_owned();
     }
-    let mut end = EXCERPT_LEN;
+    let mut end = max;
     while !text.is_char_boundary(end) {
         end -= 1;
     }

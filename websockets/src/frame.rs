@@ -111,13 +111,7 @@ impl Frame {
     /// binary frame.
     pub fn excerpt(&self, max: usize) -> String {
         match self {
-            Frame::Text(t) => {
-                let s = t.as_str();
-                match s.char_indices().nth(max) {
-                    Some((cut, _)) => format!("{}… ({} bytes)", &s[..cut], s.len()),
-                    None => s.to_owned(),
-                }
-            }
+            Frame::Text(t) => tradewire_core::bounded_str(t.as_str(), max),
             Frame::Binary(b) => {
                 let shown = b.len().min(max / 2);
                 const HEX: &[u8; 16] = b"0123456789abcdef";

@@ -36,14 +36,21 @@ impl DecodeError {
     }
 }
 
-/// `text` cut to at most `max` characters, with `… (N bytes)` where it was cut.
-pub fn bounded(mut text: String, max: usize) -> String {
-    if let Some((cut, _)) = text.char_indices().nth(max) {
-        let len = text.len();
-        text.truncate(cut);
-        text.push_str(&format!("… ({len} bytes)"));
+/// `text` cut to at most `max` characters, with `… (N bytes)` where it was cut; `text` itself
+/// when it is short enough.
+pub fn bounded(text: String, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some(_) => bounded_str(&text, max),
+        None => text,
     }
-    text
+}
+
+/// [`bounded`] for borrowed text: copies at most `max` characters.
+pub fn bounded_str(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}… ({} bytes)", &text[..cut], text.len()),
+        None => text.to_owned(),
+    }
 }
 
 /// Every error tradewire reports.

@@ -75,7 +75,7 @@ pub use book::{
     crc32,
 };
 pub use candle::Candle;
-pub use error::{DecodeError, Error, Result, bounded};
+pub use error::{DecodeError, Error, Result, bounded, bounded_str};
 pub use event::MarketEvent;
 pub use market_data::{
     BoxFuture, BoxStream, Capabilities, FundingRate, MarketData, MarketDataSource, OpenInterest,
