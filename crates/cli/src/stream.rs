@@ -276,8 +276,8 @@ async fn unified(venue: Venue, args: Args) -> anyhow::Result<()> {
     }
 }
 
-/// One line on stderr per change of a connection's status (reconnects are worded as on the
-/// dedicated Deribit path).
+/// One line on stderr per change of a connection's status (both paths: the unified API's
+/// status events and the dedicated Deribit client's events).
 fn report_status(status: &LinkStatus) {
     match status {
         LinkStatus::Connected => eprintln!("connected"),
@@ -389,14 +389,16 @@ async fn deribit(args: DeribitArgs) -> anyhow::Result<()> {
                 Vec::new()
             }
             DeribitEvent::Reconnecting { attempt, delay } => {
-                eprintln!("reconnecting (attempt {attempt}, in {delay:?})");
+                report_status(&LinkStatus::Reconnecting { attempt, delay });
                 if let Some(local) = &mut local {
                     local.book.reset();
                 }
                 Vec::new()
             }
             DeribitEvent::Disconnected { reason } => {
-                eprintln!("disconnected: {reason}");
+                report_status(&LinkStatus::Disconnected {
+                    reason: reason.to_string(),
+                });
                 if let Some(local) = &mut local {
                     local.book.reset();
                 }
