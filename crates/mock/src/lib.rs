@@ -51,6 +51,7 @@ mod handler;
 mod http;
 mod server;
 mod stream;
+mod util;
 
 use tokio_tungstenite::tungstenite::Message;
 

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::net::{TcpListener, TcpStream};
@@ -15,16 +15,13 @@ use tokio_tungstenite::tungstenite::Message;
 use crate::handler::Command;
 use crate::http::{self, HttpRequest, HttpResponse};
 use crate::stream::MockStream;
+use crate::util::lock;
 use crate::{Behaviour, Handler, MockFrame, Received, ScriptedHandler, conn};
 
 /// How long a client may take to send its request head.
 const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long connection tasks get to close gracefully when the server stops.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
 
 /// State shared by the handle, the accept loop and every connection task.
 pub(crate) struct Inner {

@@ -1,16 +1,12 @@
 //! Small helpers: locking, time, a seeded PRNG, decimal <-> JSON number conversion.
 
 use std::str::FromStr;
-use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde_json::Value;
 
-/// Locks a mutex, ignoring poisoning (a panicked test must not wedge the simulator).
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
+pub(crate) use crate::util::{lock, mix};
 
 /// Milliseconds since the Unix epoch, wall clock.
 pub(crate) fn now_ms() -> i64 {
@@ -48,13 +44,6 @@ impl Rng {
     pub(crate) fn chance(&mut self, percent: u64) -> bool {
         self.next_u64() % 100 < percent
     }
-}
-
-/// The SplitMix64 finalizer, also a stateless hash for the historical candles.
-pub(crate) fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
 }
 
 /// A decimal as a JSON number: integers as integers, others as floats (Deribit sends prices
