@@ -10,7 +10,7 @@ use rust_decimal::prelude::ToPrimitive;
 use serde_json::{Value, json};
 
 use super::config::{InstrumentConfig, InstrumentKind};
-use super::util::{Rng, mix, num};
+use super::util::{Rng, hash_str, mix, num};
 
 /// Trades kept per instrument for `public/get_last_trades_by_instrument`.
 const TRADE_HISTORY: usize = 2_000;
@@ -112,7 +112,7 @@ pub(crate) struct Market {
     low: Decimal,
     open_price: Decimal,
     pub(crate) open_interest: Decimal,
-    /// Seed of the history.
+    /// Seed of this instrument's history: the simulator's seed and the instrument's name.
     seed: u64,
     /// When the market was created (ms): history before, live bars from then on.
     created_ms: i64,
@@ -140,6 +140,7 @@ impl Market {
         let amount_per_min =
             f64::from(tick_rate) * 60.0 * TRADE_PERCENT as f64 / 100.0 * mean_lots * lot;
         let last = cfg.start_price;
+        let seed = seed ^ hash_str(&cfg.name);
         let mut m = Self {
             cfg,
             mid: 1,
@@ -607,13 +608,13 @@ impl Market {
 
     /// A deterministic value in [0, 1) of the seed, the instrument and `salt`.
     fn hist_unit(&self, salt: u64) -> f64 {
-        let h = mix(self.seed ^ mix(salt) ^ mix(self.cfg.name.len() as u64 + 7));
+        let h = mix(self.seed ^ mix(salt));
         (h >> 11) as f64 / (1u64 << 53) as f64
     }
 
     /// The noise of the history's price at minute `minute` (linearly interpolated between).
     fn hist_noise(&self, minute: i64) -> f64 {
-        let h = mix(self.seed ^ mix(minute as u64) ^ mix(self.cfg.name.len() as u64 + 7));
+        let h = mix(self.seed ^ mix(minute as u64));
         ((h % 10_000) as f64 / 10_000.0 - 0.5) * 0.002
     }
 
@@ -783,6 +784,38 @@ mod tests {
         let c = m.candle(now - now.rem_euclid(MINUTE_MS), MINUTE_MS);
         assert_eq!(live["close"], num(c[3]));
         assert_eq!(live["volume"], num(c[4]));
+    }
+
+    #[test]
+    fn instruments_have_their_own_history() {
+        // Names of equal length once seeded identical histories (same noise, same volumes).
+        let mut rng = Rng::new(3);
+        let now = 1_700_000_000_000;
+        let start = Decimal::new(60_000, 0);
+        let tick = Decimal::new(5, 1);
+        let btc = Market::new(
+            InstrumentConfig::perpetual("BTC", start, tick),
+            10,
+            &mut rng,
+            42,
+            10,
+            now,
+        );
+        let eth = Market::new(
+            InstrumentConfig::perpetual("ETH", start, tick),
+            10,
+            &mut rng,
+            42,
+            10,
+            now,
+        );
+        assert_eq!(btc.cfg.name.len(), eth.cfg.name.len());
+        let same = (0..60)
+            .filter(|k| btc.hist_noise(27_000_000 + k) == eth.hist_noise(27_000_000 + k))
+            .count();
+        assert!(same < 5, "{same} of 60 minutes with the same noise");
+        let t = now - 3_600_000;
+        assert_ne!(btc.candle(t, 3_600_000)[4], eth.candle(t, 3_600_000)[4]);
     }
 
     #[test]

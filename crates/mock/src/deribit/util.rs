@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde_json::Value;
 
-pub(crate) use crate::util::{lock, mix};
+pub(crate) use crate::util::{hash_str, lock, mix};
 
 /// Milliseconds since the Unix epoch, wall clock.
 pub(crate) fn now_ms() -> i64 {
